@@ -1,0 +1,159 @@
+//! The BFD engine: one dedicated OS thread that owns every session, timer and
+//! socket. The control plane (tokio) talks to it only through `EngineHandle`
+//! (commands in) and the notification channel (state changes out), so no
+//! control-plane work ever delays a packet.
+//!
+//! SKELETON: the public API below is the agreed interface; bodies are being
+//! written. It may gain items but these must not change.
+
+use std::net::IpAddr;
+use std::time::Duration;
+
+use crate::auth::AuthType;
+use crate::packet::{Diag, State};
+use crate::session::SessionParams;
+
+/// Identity of a session as FRR keys it (peer, local, interface, vrf, multihop).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct SessionKey {
+    pub peer: IpAddr,
+    /// Local address; None = unspecified (single-hop only).
+    pub local: Option<IpAddr>,
+    /// Interface name; None = any (single-hop only).
+    pub ifname: Option<String>,
+    /// VRF name; "default" for the default VRF.
+    pub vrf: String,
+    pub multihop: bool,
+}
+
+/// Authentication for one session: validated by config before it gets here.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuthSpec {
+    pub auth_type: AuthType,
+    pub key_id: u8,
+    pub secret: Vec<u8>,
+}
+
+/// Everything needed to create or reconfigure a session.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionSpec {
+    pub key: SessionKey,
+    pub params: SessionParams,
+    pub auth: Option<AuthSpec>,
+    /// Multihop: drop packets whose TTL is below this (default 254).
+    pub minimum_ttl: u8,
+    /// Shown as "Peer Type: configured" (true) or "dynamic".
+    pub configured: bool,
+    /// Echo settings are kept for display; echo itself is a later issue.
+    pub echo_mode: bool,
+    pub echo_transmit_interval: u32,
+}
+
+/// One interface as rtnetlink reports it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LinkInfo {
+    pub ifindex: u32,
+    pub name: String,
+    /// Administratively and operationally up (IFF_UP and IFF_RUNNING/carrier).
+    pub up: bool,
+    pub addrs: Vec<IpAddr>,
+}
+
+/// Per-session packet and event counters (FRR's `show bfd peers counters`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct SessionCounters {
+    pub control_input: u64,
+    pub control_output: u64,
+    pub echo_input: u64,
+    pub echo_output: u64,
+    pub session_up: u64,
+    pub session_down: u64,
+    pub zebra_notifications: u64,
+}
+
+/// A read-only copy of a session for `show` commands.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionSnapshot {
+    pub spec: SessionSpec,
+    pub local_discr: u32,
+    pub remote_discr: u32,
+    pub state: State,
+    pub local_diag: Diag,
+    pub remote_diag: Diag,
+    /// Time since the last state change.
+    pub since_change: Duration,
+    pub remote_detect_mult: u8,
+    pub remote_desired_min_tx: u32,
+    pub remote_required_min_rx: u32,
+    pub remote_required_min_echo_rx: u32,
+    pub counters: SessionCounters,
+    /// The session's interface/address is present (it is enabled on the wire).
+    pub enabled: bool,
+}
+
+/// Engine-wide drop counters for packets that matched no session or failed a
+/// check, by reason (names are stable: they show in `show bfd` extensions).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct EngineCounters {
+    pub by_reason: Vec<(&'static str, u64)>,
+}
+
+/// Commands from the control plane.
+#[derive(Debug)]
+pub enum Command {
+    /// Create a session, or reconfigure it (timers by poll sequence, no flap)
+    /// if one with the same key exists.
+    Upsert(SessionSpec),
+    /// Send AdminDown to the peer and forget the session.
+    Remove(SessionKey),
+    /// The full set of interfaces now (from rtnetlink).
+    Links(Vec<LinkInfo>),
+    Snapshot(tokio::sync::oneshot::Sender<Vec<SessionSnapshot>>),
+    Counters(tokio::sync::oneshot::Sender<EngineCounters>),
+    /// Send AdminDown on every session, then stop the thread and reply.
+    Shutdown(tokio::sync::oneshot::Sender<()>),
+}
+
+/// State changes out of the engine.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Notification {
+    StateChanged {
+        key: SessionKey,
+        local_discr: u32,
+        from: State,
+        to: State,
+        diag: Diag,
+    },
+}
+
+/// Sender side for commands; cheap to clone.
+#[derive(Debug, Clone)]
+pub struct EngineHandle {}
+
+impl EngineHandle {
+    /// Queue a command and wake the engine thread.
+    pub fn send(&self, _cmd: Command) -> Result<(), EngineGone> {
+        todo!()
+    }
+}
+
+/// The engine thread has exited.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EngineGone;
+
+/// Options fixed at start.
+#[derive(Debug, Clone, Default)]
+pub struct EngineOptions {
+    /// Override the listening ports (tests run two engines on one host);
+    /// None = 3784 / 4784.
+    pub single_hop_port: Option<u16>,
+    pub multihop_port: Option<u16>,
+}
+
+/// Start the engine thread. Notifications go to `notify`.
+pub fn spawn(
+    _opts: EngineOptions,
+    _notify: tokio::sync::mpsc::UnboundedSender<Notification>,
+) -> std::io::Result<(EngineHandle, std::thread::JoinHandle<()>)> {
+    todo!()
+}

@@ -1,0 +1,14 @@
+//! bfdd-rs: a BFD daemon (RFC 5880, 5881, 5882, 5883). The library holds every
+//! piece of the daemon so that integration tests, fuzz targets and the binary
+//! share one implementation; `main.rs` only wires them together.
+
+pub mod auth;
+pub mod config;
+pub mod control;
+pub mod engine;
+pub mod netlink;
+pub mod packet;
+pub mod registry;
+pub mod session;
+pub mod vty;
+pub mod zebra;

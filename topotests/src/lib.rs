@@ -1,0 +1,2 @@
+//! Harness for topotests: namespaces, veth, nftables cuts, FRR and BIRD
+//! instances. SKELETON: being written.
