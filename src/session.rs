@@ -57,6 +57,9 @@ pub struct Actions {
     /// Send a Control packet now (the engine calls `build_packet`).
     pub transmit: bool,
     pub state_change: Option<StateChange>,
+    /// No packet for twice the detection time (§6.8.1): the engine must reset
+    /// bfd.AuthSeqKnown (the session already reset bfd.RemoteDiscr).
+    pub reset_auth_seq: bool,
 }
 
 /// One session's RFC 5880 §6.8.1 state variables and timers.

@@ -144,10 +144,13 @@ pub struct EngineGone;
 /// Options fixed at start.
 #[derive(Debug, Clone, Default)]
 pub struct EngineOptions {
-    /// Override the listening ports (tests run two engines on one host);
-    /// None = 3784 / 4784.
-    pub single_hop_port: Option<u16>,
-    pub multihop_port: Option<u16>,
+    /// Bind the listening sockets to these addresses instead of the wildcard,
+    /// so tests can run two engines in one process (127.0.0.1 and 127.0.0.2,
+    /// ::1 and a second v6 loopback address). None = wildcard.
+    pub bind_v4: Option<std::net::Ipv4Addr>,
+    pub bind_v6: Option<std::net::Ipv6Addr>,
+    /// Do not open IPv6 listeners (hosts without IPv6).
+    pub no_ipv6: bool,
 }
 
 /// Start the engine thread. Notifications go to `notify`.
