@@ -1,5 +1,332 @@
-//! bfdd-rs: command line, start-up and signals. SKELETON: being written.
+//! bfdd-rs: command line, start-up and signals. Start-up follows FRR's order:
+//! parse arguments, read the config (a bad file stops us before anything
+//! starts), daemonize, pid file, logging, then the tokio control plane with
+//! the engine thread, rtnetlink, the registry and the vty socket. SIGHUP
+//! re-reads the config, SIGUSR1 reopens log files, SIGTERM/SIGINT take every
+//! session AdminDown and exit.
 
-fn main() {
-    println!("bfdd-rs: not yet");
+#[path = "daemon/cli.rs"]
+mod cli;
+#[path = "daemon/logging.rs"]
+mod logging;
+#[path = "daemon/pending.rs"]
+mod pending;
+#[path = "daemon/process.rs"]
+mod process;
+
+use std::path::Path;
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Duration;
+
+use clap::Parser;
+use tokio::signal::unix::{signal, SignalKind};
+use tokio::sync::mpsc::UnboundedReceiver;
+
+use bfdd_rs::engine::{self, Command, EngineHandle, EngineOptions, Notification, SessionKey};
+use bfdd_rs::netlink;
+use bfdd_rs::packet::Diag;
+use bfdd_rs::registry::Registry;
+use bfdd_rs::vty::EngineBackend;
+use cli::{Args, Paths};
+use pending::config;
+use pending::vty as vtysh_compat;
+use process::{PidFile, Readiness};
+
+/// How long shutdown waits for the engine to send AdminDown everywhere.
+const SHUTDOWN_WAIT: Duration = Duration::from_secs(3);
+
+fn main() -> ExitCode {
+    let args = Args::parse();
+    let paths = Paths::resolve(&args);
+
+    let config = match config::load(&paths.config_file) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    if args.dryrun {
+        return ExitCode::SUCCESS;
+    }
+
+    let readiness = if args.daemon {
+        match process::daemonize() {
+            Ok(r) => r,
+            Err(e) => {
+                eprintln!("bfdd: cannot daemonize: {e}");
+                return ExitCode::FAILURE;
+            }
+        }
+    } else {
+        Readiness::none()
+    };
+
+    let pid_file = match PidFile::create(&paths.pid_file) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("bfdd: pid file {}: {e}", paths.pid_file.display());
+            return ExitCode::FAILURE;
+        }
+    };
+
+    let outputs = match logging::Outputs::open(&args.log, true) {
+        Ok(o) => o,
+        Err(e) => {
+            eprintln!("bfdd: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let log = logging::install(outputs, args.log_level);
+    log_start(&args, &paths);
+
+    let rt = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .thread_name("bfdd-control")
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("bfdd: cannot start runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let code = rt.block_on(run(paths, config, readiness, log));
+    rt.shutdown_timeout(Duration::from_millis(200));
+    drop(pid_file);
+    code
+}
+
+fn log_start(args: &Args, paths: &Paths) {
+    tracing::info!(
+        "bfdd-rs {} starting: config {}, vty {}, FRR {} behaviour",
+        env!("CARGO_PKG_VERSION"),
+        paths.config_file.display(),
+        paths.vty_socket().display(),
+        args.frr_version
+    );
+    let pending = args.not_implemented();
+    if !pending.is_empty() {
+        tracing::info!("accepted, not yet implemented: {}", pending.join(", "));
+    }
+    if nix::unistd::geteuid().is_root() {
+        tracing::info!(
+            "privilege drop to user {} group {} not yet implemented; staying root",
+            args.user,
+            args.group
+        );
+    }
+    if !args.standalone {
+        tracing::info!(
+            "zebra client not yet implemented; running standalone (zserv {})",
+            paths.zserv.display()
+        );
+    }
+}
+
+async fn run(
+    paths: Paths,
+    config: config::Config,
+    readiness: Readiness,
+    log: logging::Switch,
+) -> ExitCode {
+    let (notify_tx, notify_rx) = tokio::sync::mpsc::unbounded_channel();
+    let (engine, engine_thread) = match engine::spawn(EngineOptions::default(), notify_tx) {
+        Ok(e) => e,
+        Err(e) => {
+            eprintln!("bfdd: cannot start the BFD engine: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    tokio::spawn(log_notifications(notify_rx));
+    let nl_engine = engine.clone();
+    tokio::spawn(async move {
+        if let Err(e) = netlink::run(nl_engine).await {
+            tracing::error!("rtnetlink watcher stopped: {e}");
+        }
+    });
+
+    let mut registry = Registry::new();
+    send_all(&engine, registry.apply_config(config.session_specs()));
+
+    let vty_path = paths.vty_socket();
+    let listener = match vtysh_compat::bind(&vty_path) {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("bfdd: vty socket {}: {e}", vty_path.display());
+            return ExitCode::FAILURE;
+        }
+    };
+    tokio::spawn(vtysh_compat::serve(
+        listener,
+        Arc::new(EngineBackend::new(engine.clone())),
+    ));
+
+    let daemonized = readiness.daemonized();
+    if let Err(e) = readiness.ready() {
+        tracing::error!("cannot signal readiness: {e}");
+        return ExitCode::FAILURE;
+    }
+    if daemonized {
+        log.set(log.get().without_stdout());
+    }
+    tracing::info!("bfdd-rs ready");
+
+    if let Err(e) = wait_for_signals(&paths.config_file, &mut registry, &engine, &log).await {
+        tracing::error!("signal handling failed: {e}");
+    }
+
+    tracing::info!("shutting down: AdminDown to every peer");
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    if engine.send(Command::Shutdown(tx)).is_ok() {
+        match tokio::time::timeout(SHUTDOWN_WAIT, rx).await {
+            Ok(_) => {
+                let _ = tokio::task::spawn_blocking(move || engine_thread.join()).await;
+            }
+            Err(_) => tracing::warn!("engine did not confirm shutdown in time"),
+        }
+    }
+    let _ = std::fs::remove_file(&vty_path);
+    tracing::info!("bfdd-rs exiting");
+    ExitCode::SUCCESS
+}
+
+/// Serve SIGHUP and SIGUSR1 until SIGTERM or SIGINT.
+async fn wait_for_signals(
+    config_file: &Path,
+    registry: &mut Registry,
+    engine: &EngineHandle,
+    log: &logging::Switch,
+) -> std::io::Result<()> {
+    let mut hup = signal(SignalKind::hangup())?;
+    let mut usr1 = signal(SignalKind::user_defined1())?;
+    let mut term = signal(SignalKind::terminate())?;
+    let mut int = signal(SignalKind::interrupt())?;
+    loop {
+        tokio::select! {
+            _ = hup.recv() => reload(config_file, registry, engine),
+            _ = usr1.recv() => {
+                log.get().reopen();
+                tracing::info!("log files reopened");
+            }
+            _ = term.recv() => return Ok(()),
+            _ = int.recv() => return Ok(()),
+        }
+    }
+}
+
+/// SIGHUP: read the config again; a bad file leaves the running one alone.
+fn reload(config_file: &Path, registry: &mut Registry, engine: &EngineHandle) {
+    match config::load(config_file) {
+        Ok(c) => {
+            let cmds = registry.apply_config(c.session_specs());
+            tracing::info!(
+                "configuration reloaded from {}: {} session change(s)",
+                config_file.display(),
+                cmds.len()
+            );
+            send_all(engine, cmds);
+        }
+        Err(e) => tracing::error!("configuration reload failed, keeping the running one: {e}"),
+    }
+}
+
+fn send_all(engine: &EngineHandle, cmds: Vec<Command>) {
+    for cmd in cmds {
+        if engine.send(cmd).is_err() {
+            tracing::error!("BFD engine is gone; command dropped");
+            return;
+        }
+    }
+}
+
+async fn log_notifications(mut rx: UnboundedReceiver<Notification>) {
+    while let Some(n) = rx.recv().await {
+        match n {
+            Notification::StateChanged {
+                key,
+                from,
+                to,
+                diag,
+                ..
+            } => tracing::info!(
+                "session {} {:?} -> {:?}, diag {}",
+                describe_key(&key),
+                from,
+                to,
+                diag_text(diag)
+            ),
+        }
+    }
+}
+
+/// `10.0.0.2 (local 10.0.0.1, lo, vrf default)`, with `multihop` when set.
+fn describe_key(k: &SessionKey) -> String {
+    let local = k.local.map_or_else(|| "any".to_string(), |a| a.to_string());
+    let mut s = format!("{} (local {local}", k.peer);
+    if let Some(ifname) = &k.ifname {
+        s.push_str(", ");
+        s.push_str(ifname);
+    }
+    s.push_str(", vrf ");
+    s.push_str(&k.vrf);
+    if k.multihop {
+        s.push_str(", multihop");
+    }
+    s.push(')');
+    s
+}
+
+/// RFC 5880 §4.1 diagnostic names, lower case for log lines.
+fn diag_text(d: Diag) -> String {
+    let name = match d {
+        Diag::NONE => "none",
+        Diag::CONTROL_DETECTION_TIME_EXPIRED => "control detection time expired",
+        Diag::ECHO_FUNCTION_FAILED => "echo function failed",
+        Diag::NEIGHBOR_SIGNALED_SESSION_DOWN => "neighbor signaled session down",
+        Diag::FORWARDING_PLANE_RESET => "forwarding plane reset",
+        Diag::PATH_DOWN => "path down",
+        Diag::CONCATENATED_PATH_DOWN => "concatenated path down",
+        Diag::ADMINISTRATIVELY_DOWN => "administratively down",
+        Diag::REVERSE_CONCATENATED_PATH_DOWN => "reverse concatenated path down",
+        Diag(n) => return format!("{n}"),
+    };
+    name.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn state_change_text() {
+        let k = SessionKey {
+            peer: "10.0.0.2".parse().expect("addr"),
+            local: Some("10.0.0.1".parse().expect("addr")),
+            ifname: Some("lo".into()),
+            vrf: "default".into(),
+            multihop: false,
+        };
+        assert_eq!(
+            describe_key(&k),
+            "10.0.0.2 (local 10.0.0.1, lo, vrf default)"
+        );
+        let mh = SessionKey {
+            ifname: None,
+            local: None,
+            multihop: true,
+            ..k
+        };
+        assert_eq!(
+            describe_key(&mh),
+            "10.0.0.2 (local any, vrf default, multihop)"
+        );
+        assert_eq!(
+            diag_text(Diag::CONTROL_DETECTION_TIME_EXPIRED),
+            "control detection time expired"
+        );
+        assert_eq!(diag_text(Diag(31)), "31");
+    }
 }

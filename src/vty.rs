@@ -3,10 +3,40 @@
 //! `SessionSnapshot` to a `PeerStatus`, and `EngineBackend` answers the vty
 //! server's queries by asking the engine thread for a snapshot.
 
+use std::future::Future;
+
 use vtysh_compat::{PeerState, PeerStatus};
 
-use crate::engine::SessionSnapshot;
+use crate::engine::{Command, EngineHandle, SessionSnapshot};
 use crate::packet::State;
+
+/// Answers the vty server's questions from the engine thread.
+#[derive(Debug, Clone)]
+pub struct EngineBackend {
+    engine: EngineHandle,
+}
+
+impl EngineBackend {
+    pub fn new(engine: EngineHandle) -> EngineBackend {
+        EngineBackend { engine }
+    }
+
+    /// Every session as `show bfd peers` prints it, in the engine's order.
+    /// An engine that is gone (shutting down) has no peers.
+    pub fn peers(&self) -> impl Future<Output = Vec<PeerStatus>> + Send + 'static {
+        let engine = self.engine.clone();
+        async move {
+            let (tx, rx) = tokio::sync::oneshot::channel();
+            if engine.send(Command::Snapshot(tx)).is_err() {
+                return Vec::new();
+            }
+            match rx.await {
+                Ok(snaps) => snaps.iter().map(peer_status).collect(),
+                Err(_) => Vec::new(),
+            }
+        }
+    }
+}
 
 /// FRR's name for a session state.
 pub fn peer_state(state: State) -> PeerState {
