@@ -524,7 +524,8 @@ impl Session {
     /// Any transmission at all: not while the path is gone, and never in the
     /// passive role before the peer has spoken (§6.8.7).
     fn may_transmit(&self) -> bool {
-        !self.path_is_down && !(self.params.passive && self.remote_discr == 0)
+        let passive_unheard = self.params.passive && self.remote_discr == 0;
+        !self.path_is_down && !passive_unheard
     }
 
     /// Periodic transmission (§6.8.7): not if the peer asks for no packets
