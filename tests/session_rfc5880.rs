@@ -188,12 +188,7 @@ fn rfc5880_6_8_4_up_to_down_on_detection_timeout() {
     let t0 = Instant::now();
     let mut s = up_session(SessionParams::default(), t0);
     let last_rx = t0 + ms(20);
-    let expiry = s
-        .next_timeout()
-        .into_iter()
-        .chain([last_rx + ms(900)])
-        .max();
-    assert_eq!(expiry, Some(last_rx + ms(900)));
+    assert!(s.next_timeout().unwrap() <= last_rx + ms(900));
     // Keep transmitting until just before expiry; no state change.
     let mut now = t0 + ms(20);
     while let Some(t) = s.next_timeout() {
