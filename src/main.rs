@@ -20,7 +20,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use clap::Parser;
-use tokio::signal::unix::{signal, SignalKind};
+use tokio::signal::unix::{signal, Signal, SignalKind};
 use tokio::sync::mpsc::UnboundedReceiver;
 
 use bfdd_rs::engine::{self, Command, EngineHandle, EngineOptions, Notification, SessionKey};
@@ -164,6 +164,15 @@ async fn run(
         Arc::new(EngineBackend::new(engine.clone())),
     ));
 
+    // Handlers go in before readiness is announced: a SIGHUP sent as soon as
+    // `bfdd -d` returns must not kill us with the default action.
+    let signals = match Signals::new() {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("bfdd: cannot install signal handlers: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
     let daemonized = readiness.daemonized();
     if let Err(e) = readiness.ready() {
         tracing::error!("cannot signal readiness: {e}");
@@ -174,9 +183,9 @@ async fn run(
     }
     tracing::info!("bfdd-rs ready");
 
-    if let Err(e) = wait_for_signals(&paths.config_file, &mut registry, &engine, &log).await {
-        tracing::error!("signal handling failed: {e}");
-    }
+    signals
+        .serve(&paths.config_file, &mut registry, &engine, &log)
+        .await;
 
     tracing::info!("shutting down: AdminDown to every peer");
     let (tx, rx) = tokio::sync::oneshot::channel();
@@ -193,26 +202,41 @@ async fn run(
     ExitCode::SUCCESS
 }
 
-/// Serve SIGHUP and SIGUSR1 until SIGTERM or SIGINT.
-async fn wait_for_signals(
-    config_file: &Path,
-    registry: &mut Registry,
-    engine: &EngineHandle,
-    log: &logging::Switch,
-) -> std::io::Result<()> {
-    let mut hup = signal(SignalKind::hangup())?;
-    let mut usr1 = signal(SignalKind::user_defined1())?;
-    let mut term = signal(SignalKind::terminate())?;
-    let mut int = signal(SignalKind::interrupt())?;
-    loop {
-        tokio::select! {
-            _ = hup.recv() => reload(config_file, registry, engine),
-            _ = usr1.recv() => {
-                log.get().reopen();
-                tracing::info!("log files reopened");
+struct Signals {
+    hup: Signal,
+    usr1: Signal,
+    term: Signal,
+    int: Signal,
+}
+
+impl Signals {
+    fn new() -> std::io::Result<Signals> {
+        Ok(Signals {
+            hup: signal(SignalKind::hangup())?,
+            usr1: signal(SignalKind::user_defined1())?,
+            term: signal(SignalKind::terminate())?,
+            int: signal(SignalKind::interrupt())?,
+        })
+    }
+
+    /// Serve SIGHUP and SIGUSR1 until SIGTERM or SIGINT.
+    async fn serve(
+        mut self,
+        config_file: &Path,
+        registry: &mut Registry,
+        engine: &EngineHandle,
+        log: &logging::Switch,
+    ) {
+        loop {
+            tokio::select! {
+                _ = self.hup.recv() => reload(config_file, registry, engine),
+                _ = self.usr1.recv() => {
+                    log.get().reopen();
+                    tracing::info!("log files reopened");
+                }
+                _ = self.term.recv() => return,
+                _ = self.int.recv() => return,
             }
-            _ = term.recv() => return Ok(()),
-            _ = int.recv() => return Ok(()),
         }
     }
 }
