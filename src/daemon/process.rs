@@ -2,12 +2,14 @@
 //! on a pipe until the child is ready, so init scripts see a working daemon
 //! when the command returns), and the pid file.
 
-use std::fs::OpenOptions;
+use std::fs::{File, OpenOptions};
 use std::io::{self, Write};
 use std::os::fd::{AsRawFd, OwnedFd};
 use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 
+use nix::errno::Errno;
+use nix::fcntl::{Flock, FlockArg};
 use nix::unistd::{fork, pipe, setsid, ForkResult};
 
 /// The child's end of the readiness pipe.
@@ -73,24 +75,63 @@ fn detach_stdio() -> io::Result<()> {
     Ok(())
 }
 
-/// The pid file, removed when dropped.
-pub struct PidFile(PathBuf);
+/// The pid file, held locked while we run (a second daemon with the same
+/// pid file refuses to start) and removed when dropped.
+pub struct PidFile {
+    path: PathBuf,
+    _lock: Flock<File>,
+}
 
 impl PidFile {
     pub fn create(path: &Path) -> io::Result<PidFile> {
-        let mut f = OpenOptions::new()
+        let f = OpenOptions::new()
+            .read(true)
             .write(true)
             .create(true)
-            .truncate(true)
+            .truncate(false)
             .mode(0o644)
             .open(path)?;
-        writeln!(f, "{}", std::process::id())?;
-        Ok(PidFile(path.to_path_buf()))
+        let mut lock = match Flock::lock(f, FlockArg::LockExclusiveNonblock) {
+            Ok(l) => l,
+            Err((_, Errno::EWOULDBLOCK)) => {
+                let other = std::fs::read_to_string(path).unwrap_or_default();
+                return Err(io::Error::new(
+                    io::ErrorKind::AddrInUse,
+                    format!("already running (pid {})", other.trim()),
+                ));
+            }
+            Err((_, e)) => return Err(e.into()),
+        };
+        lock.set_len(0)?;
+        writeln!(lock, "{}", std::process::id())?;
+        Ok(PidFile {
+            path: path.to_path_buf(),
+            _lock: lock,
+        })
     }
 }
 
 impl Drop for PidFile {
     fn drop(&mut self) {
-        let _ = std::fs::remove_file(&self.0);
+        let _ = std::fs::remove_file(&self.path);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pid_file_is_exclusive_and_removed() {
+        let path = std::env::temp_dir().join(format!("bfrs-dm-pid-{}", std::process::id()));
+        let first = PidFile::create(&path).expect("first");
+        let text = std::fs::read_to_string(&path).expect("read");
+        assert_eq!(text.trim(), std::process::id().to_string());
+        let err = PidFile::create(&path).err().expect("second must fail");
+        assert!(err.to_string().contains("already running"), "{err}");
+        drop(first);
+        assert!(!path.exists());
+        let again = PidFile::create(&path).expect("free again");
+        drop(again);
     }
 }
