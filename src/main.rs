@@ -133,7 +133,13 @@ async fn run(
     log: logging::Switch,
 ) -> ExitCode {
     let (notify_tx, notify_rx) = tokio::sync::mpsc::unbounded_channel();
-    let (engine, engine_thread) = match engine::spawn(EngineOptions::default(), notify_tx) {
+    // A kernel booted with ipv6.disable=1 has no if_inet6; IPv6 listeners
+    // would fail to open there.
+    let opts = EngineOptions {
+        no_ipv6: !Path::new("/proc/net/if_inet6").exists(),
+        ..EngineOptions::default()
+    };
+    let (engine, engine_thread) = match engine::spawn(opts, notify_tx) {
         Ok(e) => e,
         Err(e) => {
             eprintln!("bfdd: cannot start the BFD engine: {e}");
