@@ -78,7 +78,7 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let log = logging::install(outputs, args.log_level);
+    let (log, levels) = logging::install(outputs, args.log_level, config_debug(&config));
     log_start(&args, &paths);
 
     let rt = match tokio::runtime::Builder::new_multi_thread()
@@ -93,7 +93,7 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let code = rt.block_on(run(paths, config, readiness, log));
+    let code = rt.block_on(run(paths, config, readiness, log, levels));
     rt.shutdown_timeout(Duration::from_millis(200));
     drop(pid_file);
     code
@@ -131,6 +131,7 @@ async fn run(
     config: config::Config,
     readiness: Readiness,
     log: logging::Switch,
+    levels: logging::LevelControl,
 ) -> ExitCode {
     let (notify_tx, notify_rx) = tokio::sync::mpsc::unbounded_channel();
     // A kernel booted with ipv6.disable=1 has no if_inet6; IPv6 listeners
@@ -190,7 +191,7 @@ async fn run(
     tracing::info!("bfdd-rs ready");
 
     signals
-        .serve(&paths.config_file, &mut registry, &engine, &log)
+        .serve(&paths.config_file, &mut registry, &engine, &log, &levels)
         .await;
 
     tracing::info!("shutting down: AdminDown to every peer");
@@ -232,10 +233,11 @@ impl Signals {
         registry: &mut Registry,
         engine: &EngineHandle,
         log: &logging::Switch,
+        levels: &logging::LevelControl,
     ) {
         loop {
             tokio::select! {
-                _ = self.hup.recv() => reload(config_file, registry, engine),
+                _ = self.hup.recv() => reload(config_file, registry, engine, levels),
                 _ = self.usr1.recv() => {
                     log.get().reopen();
                     tracing::info!("log files reopened");
@@ -248,9 +250,15 @@ impl Signals {
 }
 
 /// SIGHUP: read the config again; a bad file leaves the running one alone.
-fn reload(config_file: &Path, registry: &mut Registry, engine: &EngineHandle) {
+fn reload(
+    config_file: &Path,
+    registry: &mut Registry,
+    engine: &EngineHandle,
+    levels: &logging::LevelControl,
+) {
     match config::load(config_file) {
         Ok(c) => {
+            levels.set_config_debug(config_debug(&c));
             let cmds = registry.apply_config(c.session_specs());
             tracing::info!(
                 "configuration reloaded from {}: {} session change(s)",
@@ -261,6 +269,12 @@ fn reload(config_file: &Path, registry: &mut Registry, engine: &EngineHandle) {
         }
         Err(e) => tracing::error!("configuration reload failed, keeping the running one: {e}"),
     }
+}
+
+/// Any `debug bfd ...` line in the config.
+fn config_debug(c: &config::Config) -> bool {
+    let d = &c.debug;
+    d.peer || d.zebra || d.network || d.distributed
 }
 
 fn send_all(engine: &EngineHandle, cmds: Vec<Command>) {

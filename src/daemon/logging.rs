@@ -11,6 +11,9 @@ use std::sync::{Arc, Mutex, OnceLock};
 use tracing::{Level, Metadata};
 use tracing_subscriber::filter::LevelFilter;
 use tracing_subscriber::fmt::MakeWriter;
+use tracing_subscriber::layer::SubscriberExt;
+use tracing_subscriber::util::SubscriberInitExt;
+use tracing_subscriber::{reload, Registry};
 
 use super::cli::{LogLevel, LogTarget};
 
@@ -109,19 +112,49 @@ pub fn level_filter(level: Option<LogLevel>) -> LevelFilter {
     }
 }
 
+/// The level in force: `--log-level` when given; otherwise debugging while
+/// the config has `debug bfd ...` lines (FRR logs those messages only then),
+/// else informational.
+pub fn effective_level(cli: Option<LogLevel>, config_debug: bool) -> LevelFilter {
+    match cli {
+        Some(_) => level_filter(cli),
+        None if config_debug => LevelFilter::DEBUG,
+        None => LevelFilter::INFO,
+    }
+}
+
+/// Changes the level at run time (config reload toggling debug lines).
+pub struct LevelControl {
+    cli: Option<LogLevel>,
+    handle: reload::Handle<LevelFilter, Registry>,
+}
+
+impl LevelControl {
+    pub fn set_config_debug(&self, on: bool) {
+        let level = effective_level(self.cli, on);
+        let _ = self.handle.modify(|f| *f = level);
+    }
+}
+
 /// Install the global subscriber. Switching outputs later (detaching from
 /// the terminal) goes through the shared `Switch`.
-pub fn install(outputs: Outputs, level: Option<LogLevel>) -> Switch {
+pub fn install(
+    outputs: Outputs,
+    cli: Option<LogLevel>,
+    config_debug: bool,
+) -> (Switch, LevelControl) {
     let switch = Switch(Arc::new(Mutex::new(outputs)));
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(level_filter(level))
+    let (filter, handle) = reload::Layer::new(effective_level(cli, config_debug));
+    let fmt = tracing_subscriber::fmt::layer()
         .with_ansi(false)
         .with_target(false)
-        .with_writer(switch.clone())
-        .finish();
+        .with_writer(switch.clone());
     // Fails only if a subscriber is already set (tests): keep that one.
-    let _ = tracing::subscriber::set_global_default(subscriber);
-    switch
+    let _ = tracing_subscriber::registry()
+        .with(filter)
+        .with(fmt)
+        .try_init();
+    (switch, LevelControl { cli, handle })
 }
 
 /// The current outputs, replaceable at run time.
@@ -242,5 +275,13 @@ mod tests {
         assert_eq!(level_filter(Some(LogLevel::Debugging)), LevelFilter::DEBUG);
         assert_eq!(level_filter(Some(LogLevel::Warnings)), LevelFilter::WARN);
         assert_eq!(level_filter(Some(LogLevel::Critical)), LevelFilter::ERROR);
+        assert_eq!(effective_level(None, false), LevelFilter::INFO);
+        assert_eq!(effective_level(None, true), LevelFilter::DEBUG);
+        let warn = Some(LogLevel::Warnings);
+        assert_eq!(effective_level(warn, true), LevelFilter::WARN);
+        assert_eq!(
+            effective_level(Some(LogLevel::Trace), false),
+            LevelFilter::TRACE
+        );
     }
 }

@@ -21,7 +21,17 @@ pub mod config {
     }
 
     #[derive(Debug, Default)]
-    pub struct Config {}
+    pub struct DebugFlags {
+        pub peer: bool,
+        pub zebra: bool,
+        pub network: bool,
+        pub distributed: bool,
+    }
+
+    #[derive(Debug, Default)]
+    pub struct Config {
+        pub debug: DebugFlags,
+    }
 
     impl Config {
         pub fn session_specs(&self) -> Vec<SessionSpec> {
@@ -31,7 +41,7 @@ pub mod config {
 
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
         std::fs::read_to_string(path)
-            .map(|_| Config {})
+            .map(|_| Config::default())
             .map_err(|e| ConfigError {
                 file: path.to_path_buf(),
                 msg: e.to_string(),
