@@ -28,7 +28,7 @@ use bfdd_rs::netlink;
 use bfdd_rs::packet::Diag;
 use bfdd_rs::registry::Registry;
 use bfdd_rs::vty::EngineBackend;
-use cli::{Args, Paths};
+use cli::{Args, LogTarget, Paths};
 use pending::config;
 use pending::vty as vtysh_compat;
 use process::{PidFile, Readiness};
@@ -71,7 +71,12 @@ fn main() -> ExitCode {
         }
     };
 
-    let outputs = match logging::Outputs::open(&args.log, true) {
+    let default_log = if args.daemon {
+        LogTarget::Syslog
+    } else {
+        LogTarget::Stdout
+    };
+    let outputs = match logging::Outputs::open(&args.log, default_log) {
         Ok(o) => o,
         Err(e) => {
             eprintln!("bfdd: {e}");

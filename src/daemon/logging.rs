@@ -35,13 +35,16 @@ fn open_append(path: &PathBuf) -> io::Result<File> {
 }
 
 impl Outputs {
-    /// Open every target; `default_stdout` applies when none was given
-    /// (a daemon in the foreground logs to stdout).
-    pub fn open(targets: &[LogTarget], default_stdout: bool) -> io::Result<Outputs> {
+    /// Open every target; `default` applies when none was given (stdout in
+    /// the foreground, syslog for a daemon).
+    pub fn open(targets: &[LogTarget], default: LogTarget) -> io::Result<Outputs> {
         let mut o = Outputs::default();
-        if targets.is_empty() {
-            o.stdout = default_stdout;
-        }
+        let default = [default];
+        let targets = if targets.is_empty() {
+            &default[..]
+        } else {
+            targets
+        };
         for t in targets {
             match t {
                 LogTarget::Stdout => o.stdout = true,
@@ -255,7 +258,7 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("bfrs-dm-log-{}", std::process::id()));
         std::fs::create_dir_all(&dir).expect("tmp dir");
         let path = dir.join("b.log");
-        let o = Outputs::open(&[LogTarget::File(path.clone())], true).expect("open");
+        let o = Outputs::open(&[LogTarget::File(path.clone())], LogTarget::Stdout).expect("open");
         assert!(!o.stdout, "explicit targets replace the stdout default");
         let sw = Switch(Arc::new(Mutex::new(o.clone())));
         writeln!(sw.make_writer(), "first").expect("write");
