@@ -54,15 +54,11 @@ fn session_spec(cfg: &Config, p: &PeerConfig) -> SessionSpec {
     } else {
         DEFAULT_MINIMUM_TTL
     };
-    let auth = own
-        .auth
-        .as_ref()
-        .or(base.auth.as_ref())
-        .map(|a| AuthSpec {
-            auth_type: a.auth_type,
-            key_id: a.key_id,
-            secret: a.secret.clone(),
-        });
+    let auth = own.auth.as_ref().or(base.auth.as_ref()).map(|a| AuthSpec {
+        auth_type: a.auth_type,
+        key_id: a.key_id,
+        secret: a.secret.clone(),
+    });
     let params = SessionParams {
         desired_min_tx: pick!(transmit_interval_ms) * MS,
         required_min_rx: pick!(receive_interval_ms) * MS,
