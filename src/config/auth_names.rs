@@ -1,7 +1,7 @@
 //! Config-file names of the authentication types and their secret limits.
-//! Kept here until `crate::auth` exposes the same helpers
-//! (`config_name`/`from_config_name`/`max_secret_len`); then these become
-//! thin wrappers or go away.
+//! Private to the config module until `crate::auth` exposes the same
+//! helpers (`config_name`/`from_config_name`/`max_secret_len`); then these
+//! go away.
 
 use crate::auth::AuthType;
 
@@ -14,7 +14,7 @@ const NAMES: [(AuthType, &str); 5] = [
 ];
 
 /// The word used after `authentication-type`.
-pub fn auth_type_config_name(t: AuthType) -> &'static str {
+pub(super) fn auth_type_config_name(t: AuthType) -> &'static str {
     NAMES
         .iter()
         .find(|(k, _)| *k == t)
@@ -23,14 +23,14 @@ pub fn auth_type_config_name(t: AuthType) -> &'static str {
 }
 
 /// Inverse of `auth_type_config_name` (exact, lower case).
-pub fn auth_type_from_config_name(name: &str) -> Option<AuthType> {
+pub(super) fn auth_type_from_config_name(name: &str) -> Option<AuthType> {
     NAMES.iter().find(|(_, n)| *n == name).map(|(k, _)| *k)
 }
 
 /// Longest secret the type carries (RFC 5880 §4.2–4.4): a simple password
 /// is 1–16 bytes, an MD5 key 16 bytes (shorter keys are zero-padded), a
 /// SHA1 key 20 bytes.
-pub fn auth_type_max_secret_len(t: AuthType) -> usize {
+pub(super) fn auth_type_max_secret_len(t: AuthType) -> usize {
     match t {
         AuthType::Simple | AuthType::KeyedMd5 | AuthType::MeticulousKeyedMd5 => 16,
         AuthType::KeyedSha1 | AuthType::MeticulousKeyedSha1 => 20,
@@ -38,6 +38,6 @@ pub fn auth_type_max_secret_len(t: AuthType) -> usize {
 }
 
 /// All names, for error messages.
-pub(crate) fn all_names() -> String {
+pub(super) fn all_names() -> String {
     NAMES.iter().map(|(_, n)| *n).collect::<Vec<_>>().join("|")
 }

@@ -19,7 +19,7 @@ use std::path::Path;
 
 use crate::auth::AuthType;
 
-pub use auth_names::{auth_type_config_name, auth_type_from_config_name, auth_type_max_secret_len};
+use auth_names::auth_type_config_name;
 
 /// Key ID used when `authentication-key-id` is not given. BIRD numbers the
 /// passwords of a list from 1 when no `id` is set, so 1 interoperates with a

@@ -230,7 +230,8 @@ impl Parser<'_> {
         }
     }
 
-    /// Top level: `bfd`, `no bfd`, `[no] debug bfd FLAG`. None = not ours.
+    /// Top level: `bfd`, `no bfd`, `[no] debug bfd FLAG`, `exit-vrf`.
+    /// None = another daemon's line.
     fn top_node(&mut self, toks: &[&str]) -> Option<Node> {
         match toks {
             ["bfd"] => Some(Node::Bfd),
@@ -240,6 +241,8 @@ impl Parser<'_> {
                 self.profiles.clear();
                 Some(Node::Top)
             }
+            // The end of a `vrf` block; never an error, even indented.
+            ["exit-vrf"] => Some(Node::Top),
             ["debug", "bfd", flag] => self.set_debug(flag, true),
             ["no", "debug", "bfd", flag] => self.set_debug(flag, false),
             _ => None,

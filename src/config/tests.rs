@@ -526,6 +526,18 @@ fn exit_end_and_column_zero_lines_leave_the_block() {
 }
 
 #[test]
+fn exit_vrf_and_repeated_bfd_blocks() {
+    let c = ok("vrf red\n vni 100\n exit-vrf\n!\nbfd\n peer 192.0.2.2\n  exit-vrf\n  detect-multiplier 5\n");
+    assert_eq!(
+        c.peers[0].settings.detect_multiplier, 3,
+        "exit-vrf left the block"
+    );
+    let c = ok("bfd\n peer 192.0.2.2\nexit\nhostname x\nbfd\n peer 192.0.2.2\n  shutdown\n peer 192.0.2.3\nexit\n");
+    assert_eq!(c.peers.len(), 2);
+    assert!(c.peers[0].settings.shutdown);
+}
+
+#[test]
 fn duplicate_peer_blocks_merge() {
     let c = ok("bfd\n peer 192.0.2.2 interface eth0\n  detect-multiplier 5\n exit\n peer 10.0.0.1\n exit\n peer 192.0.2.2 interface eth0\n  receive-interval 100\n exit\nexit\n");
     assert_eq!(c.peers.len(), 2);
