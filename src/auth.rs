@@ -416,3 +416,390 @@ fn ct_eq(a: &[u8], b: &[u8]) -> bool {
     let diff = a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y));
     std::hint::black_box(diff) == 0
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::packet::{
+        check_auth_presence, parse, ControlPacket, Diag, PacketError, State, MAX_LEN,
+    };
+
+    fn pkt(detect_mult: u8) -> ControlPacket<'static> {
+        ControlPacket {
+            version: 1,
+            diag: Diag::NONE,
+            state: State::Up,
+            poll: false,
+            final_: false,
+            control_plane_independent: false,
+            auth_present: true,
+            demand: false,
+            multipoint: false,
+            detect_mult,
+            length: 0,
+            my_discr: 0x0102_0304,
+            your_discr: 0x0506_0708,
+            desired_min_tx: 1_000_000,
+            required_min_rx: 1_000_000,
+            required_min_echo_rx: 0,
+            auth: None,
+        }
+    }
+
+    fn key(t: AuthType) -> AuthKey {
+        AuthKey::new(t, 7, b"secret").unwrap()
+    }
+
+    /// One packet signed by a sender whose next sequence number is `seq`.
+    fn signed(k: &AuthKey, seq: u32, detect_mult: u8) -> ([u8; MAX_LEN], usize) {
+        let mut buf = [0u8; MAX_LEN];
+        let len = AuthState::new(k.clone(), seq).encode(&pkt(detect_mult), &mut buf);
+        (buf, len)
+    }
+
+    fn verify(rx: &mut AuthState, b: &[u8]) -> Result<(), AuthError> {
+        let p = parse(b).expect("signed packets parse");
+        rx.verify(b, &p)
+    }
+
+    /// Receiver that has accepted sequence `base`, then is offered `seq`.
+    fn second(t: AuthType, base: u32, seq: u32, mult: u8) -> Result<(), AuthError> {
+        let k = key(t);
+        let mut rx = AuthState::new(k.clone(), 0);
+        let (b, n) = signed(&k, base, 3);
+        verify(&mut rx, &b[..n]).unwrap();
+        assert_eq!((rx.rcv_seq(), rx.seq_known()), (base, true));
+        let (b, n) = signed(&k, seq, mult);
+        verify(&mut rx, &b[..n])
+    }
+
+    const KEYED: [AuthType; 4] = [
+        AuthType::KeyedMd5,
+        AuthType::MeticulousKeyedMd5,
+        AuthType::KeyedSha1,
+        AuthType::MeticulousKeyedSha1,
+    ];
+
+    #[test]
+    fn sign_then_verify_all_types() {
+        for t in AuthType::ALL {
+            let k = key(t);
+            let mut tx = AuthState::new(k.clone(), 1000);
+            let mut rx = AuthState::new(k.clone(), 0);
+            for i in 0..5u32 {
+                let mut buf = [0u8; MAX_LEN];
+                let len = tx.encode(&pkt(3), &mut buf);
+                assert_eq!(len, 24 + t.section_len(6), "{t}");
+                let p = parse(&buf[..len]).unwrap();
+                assert!(p.auth_present);
+                assert_eq!(p.length as usize, len);
+                assert_eq!(check_auth_presence(&p, true), Ok(()));
+                assert_eq!(rx.verify(&buf[..len], &p), Ok(()), "{t} packet {i}");
+                let s = p.auth.unwrap();
+                assert_eq!((s.auth_type(), s.key_id()), (t, 7));
+                if let AuthSection::Keyed { sequence, .. } = s {
+                    assert_eq!(sequence, 1000 + i);
+                    assert_eq!(rx.rcv_seq(), 1000 + i);
+                }
+            }
+            // Keyed types advance bfd.XmitAuthSeq per packet; simple has none.
+            let expect = if t == AuthType::Simple { 1000 } else { 1005 };
+            assert_eq!(tx.xmit_seq(), expect, "{t}");
+        }
+    }
+
+    #[test]
+    fn tampering_any_byte_fails_keyed() {
+        for t in KEYED {
+            let k = key(t);
+            let (b, n) = signed(&k, 5, 3);
+            for i in 0..n {
+                for bit in 0..8 {
+                    let mut m = b;
+                    m[i] ^= 1 << bit;
+                    let mut rx = AuthState::new(k.clone(), 0);
+                    let accepted = match parse(&m[..n]) {
+                        Ok(p) => rx.verify(&m[..n], &p).is_ok(),
+                        Err(_) => false,
+                    };
+                    assert!(!accepted, "{t}: flip byte {i} bit {bit} accepted");
+                    assert!(!rx.seq_known(), "failed verify changed state");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn tampering_password_fails_simple() {
+        let k = key(AuthType::Simple);
+        let (b, n) = signed(&k, 0, 3);
+        for i in 24..n {
+            let mut m = b;
+            m[i] ^= 0x40;
+            let mut rx = AuthState::new(k.clone(), 0);
+            let accepted = match parse(&m[..n]) {
+                Ok(p) => rx.verify(&m[..n], &p).is_ok(),
+                Err(_) => false,
+            };
+            assert!(!accepted, "flip byte {i} accepted");
+        }
+    }
+
+    #[test]
+    fn wrong_key_id_type_secret_password() {
+        for t in AuthType::ALL {
+            let k = key(t);
+            let (b, n) = signed(&k, 1, 3);
+            let other_id = AuthKey::new(t, 8, b"secret").unwrap();
+            assert_eq!(
+                verify(&mut AuthState::new(other_id, 0), &b[..n]),
+                Err(AuthError::KeyIdMismatch)
+            );
+            let other_secret = AuthKey::new(t, 7, b"secreT").unwrap();
+            let want = if t == AuthType::Simple {
+                AuthError::WrongPassword
+            } else {
+                AuthError::WrongDigest
+            };
+            assert_eq!(
+                verify(&mut AuthState::new(other_secret, 0), &b[..n]),
+                Err(want)
+            );
+            for other in AuthType::ALL.into_iter().filter(|o| *o != t) {
+                assert_eq!(
+                    verify(&mut AuthState::new(key(other), 0), &b[..n]),
+                    Err(AuthError::TypeMismatch),
+                    "{t} checked as {other}"
+                );
+            }
+        }
+        // A password that is a prefix of the configured one still fails.
+        let (b, n) = signed(&AuthKey::new(AuthType::Simple, 7, b"secre").unwrap(), 0, 3);
+        assert_eq!(
+            verify(&mut AuthState::new(key(AuthType::Simple), 0), &b[..n]),
+            Err(AuthError::WrongPassword)
+        );
+        // Secret zero-padding is not the same as a longer secret with zeros
+        // for simple passwords (the length is part of the password).
+        let (b, n) = signed(
+            &AuthKey::new(AuthType::Simple, 7, b"secret\0").unwrap(),
+            0,
+            3,
+        );
+        assert_eq!(
+            verify(&mut AuthState::new(key(AuthType::Simple), 0), &b[..n]),
+            Err(AuthError::WrongPassword)
+        );
+    }
+
+    #[test]
+    fn keyed_window_edges() {
+        for t in [AuthType::KeyedMd5, AuthType::KeyedSha1] {
+            assert_eq!(second(t, 100, 100, 3), Ok(()), "repeat is accepted");
+            assert_eq!(second(t, 100, 109, 3), Ok(()));
+            assert_eq!(second(t, 100, 110, 3), Err(AuthError::SequenceOutOfWindow));
+            assert_eq!(second(t, 100, 99, 3), Err(AuthError::SequenceOutOfWindow));
+        }
+    }
+
+    #[test]
+    fn meticulous_window_edges() {
+        for t in [AuthType::MeticulousKeyedMd5, AuthType::MeticulousKeyedSha1] {
+            assert_eq!(
+                second(t, 100, 100, 3),
+                Err(AuthError::SequenceOutOfWindow),
+                "repeat is rejected"
+            );
+            assert_eq!(second(t, 100, 101, 3), Ok(()));
+            assert_eq!(second(t, 100, 109, 3), Ok(()));
+            assert_eq!(second(t, 100, 110, 3), Err(AuthError::SequenceOutOfWindow));
+            assert_eq!(second(t, 100, 99, 3), Err(AuthError::SequenceOutOfWindow));
+        }
+    }
+
+    #[test]
+    fn window_wraps_at_u32_max() {
+        let max = u32::MAX;
+        for t in KEYED {
+            let m = t.is_meticulous();
+            assert_eq!(second(t, max, 0, 3), Ok(()), "{t}");
+            assert_eq!(second(t, max - 1, 7, 3), Ok(()), "{t}: max-1 + 9 = 7");
+            assert_eq!(
+                second(t, max - 1, 8, 3),
+                Err(AuthError::SequenceOutOfWindow),
+                "{t}"
+            );
+            assert_eq!(second(t, 2, max, 3), Err(AuthError::SequenceOutOfWindow));
+            assert_eq!(second(t, max, max, 3).is_ok(), !m, "{t} repeat at max");
+        }
+    }
+
+    #[test]
+    fn window_uses_received_detect_mult() {
+        for t in KEYED {
+            // The base packet had Detect Mult 3; the second carries 5 → 15.
+            assert_eq!(second(t, 10, 25, 5), Ok(()), "{t}");
+            assert_eq!(
+                second(t, 10, 25, 4),
+                Err(AuthError::SequenceOutOfWindow),
+                "{t}"
+            );
+        }
+    }
+
+    #[test]
+    fn failed_verify_keeps_state_and_reset_reopens_window() {
+        let t = AuthType::MeticulousKeyedSha1;
+        let k = key(t);
+        let mut rx = AuthState::new(k.clone(), 0);
+        let (b, n) = signed(&k, 50, 3);
+        verify(&mut rx, &b[..n]).unwrap();
+        // Inside the window but forged: state must not move.
+        let forged_key = AuthKey::new(t, 7, b"other").unwrap();
+        let (f, fnl) = signed(&forged_key, 55, 3);
+        assert_eq!(verify(&mut rx, &f[..fnl]), Err(AuthError::WrongDigest));
+        assert_eq!(rx.rcv_seq(), 50);
+        // Far ahead: refused until bfd.AuthSeqKnown is reset.
+        let (b, n) = signed(&k, 5_000, 3);
+        assert_eq!(
+            verify(&mut rx, &b[..n]),
+            Err(AuthError::SequenceOutOfWindow)
+        );
+        assert_eq!(rx.rcv_seq(), 50);
+        rx.reset_rx_seq();
+        assert!(!rx.seq_known());
+        assert_eq!(verify(&mut rx, &b[..n]), Ok(()));
+        assert_eq!((rx.rcv_seq(), rx.seq_known()), (5_000, true));
+    }
+
+    /// Expected digests computed independently, once, with Python's hashlib:
+    /// ```text
+    /// python3 -c 'import hashlib, struct
+    /// def pkt(t, alen, dlen, h):
+    ///     total = 24 + alen
+    ///     hdr = struct.pack(">BBBBIIIII", 0x20, 0xC4, 3, total, 0x01020304,
+    ///                       0x05060708, 1000000, 1000000, 0)
+    ///     sec = struct.pack(">BBBBI", t, alen, 7, 0, 42) + b"secret".ljust(dlen, b"\0")
+    ///     print(t, total, h(hdr + sec).hexdigest())
+    /// for t in (2,3): pkt(t, 24, 16, hashlib.md5)
+    /// for t in (4,5): pkt(t, 28, 20, hashlib.sha1)'
+    /// ```
+    #[test]
+    fn known_answer_digests() {
+        let cases = [
+            (AuthType::KeyedMd5, "3e92d24543b999366239c6cd858dbb65"),
+            (
+                AuthType::MeticulousKeyedMd5,
+                "49afc5ec6321278d78accd6953457b46",
+            ),
+            (
+                AuthType::KeyedSha1,
+                "31d569ae6d446ae677d49b064328a8dadea6b4fa",
+            ),
+            (
+                AuthType::MeticulousKeyedSha1,
+                "12234ebf11c1df3d4f1c97ae7b96941a79a6e7ed",
+            ),
+        ];
+        for (t, hex) in cases {
+            let (b, n) = signed(&key(t), 42, 3);
+            let digest: String = b[32..n].iter().map(|x| format!("{x:02x}")).collect();
+            assert_eq!(digest, hex, "{t}");
+            // The rest of the section as on the wire.
+            assert_eq!(&b[24..32], &[t as u8, (n - 24) as u8, 7, 0, 0, 0, 0, 42]);
+            assert_eq!(&b[..4], &[0x20, 0xc4, 3, n as u8]);
+        }
+    }
+
+    #[test]
+    fn simple_section_on_the_wire() {
+        let (b, n) = signed(&key(AuthType::Simple), 0, 3);
+        assert_eq!(n, 33);
+        assert_eq!(&b[24..n], b"\x01\x09\x07secret");
+        assert_eq!(b[1] & 0x04, 0x04);
+        assert_eq!(b[3], 33);
+    }
+
+    #[test]
+    fn a_bit_without_session_auth_is_refused() {
+        let (b, n) = signed(&key(AuthType::KeyedSha1), 1, 3);
+        let p = parse(&b[..n]).unwrap();
+        assert_eq!(
+            check_auth_presence(&p, false),
+            Err(PacketError::AuthUnexpected)
+        );
+        // And a packet without a section cannot verify against a session key.
+        let mut plain = [0u8; 24];
+        let mut q = pkt(3);
+        q.auth_present = false;
+        q.encode(&mut plain);
+        let p = parse(&plain).unwrap();
+        assert_eq!(check_auth_presence(&p, true), Err(PacketError::AuthMissing));
+        let mut rx = AuthState::new(key(AuthType::KeyedSha1), 0);
+        assert_eq!(rx.verify(&plain, &p), Err(AuthError::Missing));
+    }
+
+    #[test]
+    fn verify_refuses_raw_shorter_than_length() {
+        let k = key(AuthType::KeyedMd5);
+        let (b, n) = signed(&k, 1, 3);
+        let p = parse(&b[..n]).unwrap();
+        let mut rx = AuthState::new(k, 0);
+        assert_eq!(rx.verify(&b[..n - 1], &p), Err(AuthError::Malformed));
+        assert!(!rx.seq_known());
+    }
+
+    #[test]
+    fn key_validation() {
+        for t in AuthType::ALL {
+            let max = t.max_secret_len();
+            assert!(AuthKey::new(t, 1, &[b'k'; 20][..max]).is_ok());
+            let e = AuthKey::new(t, 1, &[b'k'; 21][..max + 1]).unwrap_err();
+            assert_eq!(
+                e,
+                AuthKeyError::TooLong {
+                    auth_type: t,
+                    len: max + 1,
+                    max
+                }
+            );
+            let msg = e.to_string();
+            assert!(msg.contains(t.config_name()) && msg.contains(&max.to_string()));
+            let e = AuthKey::new(t, 1, b"").unwrap_err();
+            assert_eq!(e, AuthKeyError::Empty { auth_type: t });
+            assert!(e.to_string().contains("non-empty"));
+        }
+        assert_eq!(AuthType::KeyedMd5.max_secret_len(), 16);
+        assert_eq!(AuthType::MeticulousKeyedSha1.max_secret_len(), 20);
+        // Secrets stay out of Debug output.
+        let shown = format!("{:?}", key(AuthType::Simple));
+        assert!(
+            shown.contains("<hidden>") && !shown.contains("115, 101"),
+            "{shown}"
+        );
+    }
+
+    #[test]
+    fn type_names_and_values() {
+        let names = [
+            "simple",
+            "keyed-md5",
+            "meticulous-keyed-md5",
+            "keyed-sha1",
+            "meticulous-keyed-sha1",
+        ];
+        for (i, t) in AuthType::ALL.into_iter().enumerate() {
+            assert_eq!(t.config_name(), names[i]);
+            assert_eq!(AuthType::from_config_name(names[i]), Some(t));
+            assert_eq!(t as u8, i as u8 + 1);
+            assert_eq!(AuthType::from_u8(i as u8 + 1), Some(t));
+        }
+        assert_eq!(AuthType::from_config_name("md5"), None);
+        assert_eq!(AuthType::from_u8(0), None);
+        assert!((6..=255).all(|v| AuthType::from_u8(v).is_none()));
+        let met: Vec<bool> = AuthType::ALL.iter().map(|t| t.is_meticulous()).collect();
+        assert_eq!(met, [false, false, true, false, true]);
+        let lens: Vec<usize> = AuthType::ALL.iter().map(|t| t.section_len(5)).collect();
+        assert_eq!(lens, [8, 24, 24, 28, 28]);
+    }
+}
