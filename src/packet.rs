@@ -16,7 +16,9 @@ use crate::auth::AuthType;
 
 /// Minimum length of a Control packet without authentication (§4.1).
 pub const MIN_LEN: usize = 24;
-/// Largest Control packet we ever build or accept (24 + 28-byte SHA1 section).
+/// Largest Control packet we build (24 + 28-byte SHA1 section), and so the
+/// receive buffer size that holds any packet we can authenticate. `parse`
+/// itself accepts any Length up to the bytes given.
 pub const MAX_LEN: usize = 64;
 /// The protocol version of RFC 5880.
 pub const VERSION: u8 = 1;
