@@ -154,6 +154,12 @@ const CONFIG_CMDS: &[(&str, Id)] = &[
     ("quit", Id::Exit),
     ("XFRR_start_configuration", Id::Nothing),
     ("XFRR_end_configuration", Id::Nothing),
+    // Passwords guard FRR's TCP vty, which bfdd-rs does not have: accepted
+    // so that config files written for FRR load, and ignored.
+    ("enable password [(8-8)] WORD", Id::Nothing),
+    ("no enable password", Id::Nothing),
+    ("password [(8-8)] WORD", Id::Nothing),
+    ("no password", Id::Nothing),
 ];
 
 fn build(lists: &[&[(&str, Id)]]) -> Table {
