@@ -56,7 +56,9 @@ fuzz_target!(|data: &[u8]| {
         framer.push(chunk, &mut events);
     }
     for event in events {
-        let FrameEvent::Line(line) = event else { continue };
+        let FrameEvent::Line(line) = event else {
+            continue;
+        };
         let reply = match session.execute(&line) {
             Step::Reply(r) => r,
             Step::Show(cmd) => render_show(&cmd, &peers),

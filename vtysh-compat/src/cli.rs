@@ -474,3 +474,266 @@ pub fn render_show(cmd: &Command, peers: &[PeerStatus]) -> Reply {
         _ => Reply::ok(Vec::new()),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::PeerState;
+
+    fn peer(addr: &str, vrf: &str) -> PeerStatus {
+        PeerStatus {
+            peer: addr.parse().unwrap(),
+            local: None,
+            vrf: vrf.into(),
+            interface: Some("eth0".into()),
+            multihop: false,
+            label: None,
+            local_discr: 1,
+            remote_discr: 0,
+            passive: false,
+            minimum_ttl: 254,
+            state: PeerState::Down,
+            since_change_secs: 0,
+            local_diag: 0,
+            remote_diag: 0,
+            configured: true,
+            detect_mult: 3,
+            receive_interval: 300_000,
+            transmit_interval: 300_000,
+            echo_receive_interval: 50_000,
+            echo_transmit_interval: 50_000,
+            echo_mode: false,
+            remote_detect_mult: 3,
+            remote_receive_interval: 1_000_000,
+            remote_transmit_interval: 1_000_000,
+            remote_echo_receive_interval: 0,
+            control_packet_input: 0,
+            control_packet_output: 0,
+            echo_packet_input: 0,
+            echo_packet_output: 0,
+            session_up: 0,
+            session_down: 0,
+            zebra_notifications: 0,
+        }
+    }
+
+    /// Runs a line, rendering shows against `peers`.
+    fn run(s: &mut Session, line: &str, peers: &[PeerStatus]) -> Reply {
+        match s.execute(line.as_bytes()) {
+            Step::Reply(r) => r,
+            Step::Show(cmd) => render_show(&cmd, peers),
+        }
+    }
+
+    fn out(r: &Reply) -> String {
+        String::from_utf8_lossy(&r.output).into_owned()
+    }
+
+    #[test]
+    fn nodes_and_transitions() {
+        let mut s = Session::new();
+        assert_eq!(s.node(), Node::View);
+        assert_eq!(run(&mut s, "conf t", &[]).ret, ret::ERR_NO_MATCH);
+        assert_eq!(run(&mut s, "en", &[]).ret, ret::SUCCESS);
+        assert_eq!(s.node(), Node::Enable);
+        assert_eq!(run(&mut s, "configure", &[]).ret, ret::SUCCESS);
+        assert_eq!(s.node(), Node::Config);
+        assert_eq!(run(&mut s, "XFRR_start_configuration", &[]).ret, 0);
+        assert_eq!(run(&mut s, "exit", &[]), Reply::ok(Vec::new()));
+        assert_eq!(s.node(), Node::Enable);
+        run(&mut s, "configure terminal", &[]);
+        assert_eq!(run(&mut s, "end", &[]).ret, 0);
+        assert_eq!(s.node(), Node::Enable);
+        assert_eq!(run(&mut s, "disable", &[]).ret, 0);
+        assert_eq!(s.node(), Node::View);
+        let r = run(&mut s, "quit", &[]);
+        assert!(r.close);
+        assert_eq!(r.ret, 0);
+    }
+
+    #[test]
+    fn exit_from_enable_closes() {
+        let mut s = Session::new();
+        run(&mut s, "enable", &[]);
+        assert!(run(&mut s, "exit", &[]).close);
+    }
+
+    #[test]
+    fn error_texts_and_codes() {
+        let mut s = Session::new();
+        let r = run(&mut s, "  foo  ", &[]);
+        assert_eq!(out(&r), "% [BFD] Unknown command:   foo  \n");
+        assert_eq!(r.ret, 2);
+        let r = run(&mut s, "e", &[]);
+        assert_eq!((out(&r).as_str(), r.ret), ("% Ambiguous command.\n", 3));
+        let r = run(&mut s, "echo", &[]);
+        assert_eq!((out(&r).as_str(), r.ret), ("% Command incomplete.\n", 4));
+        let r = run(&mut s, "echo  PING ", &[]);
+        assert_eq!(r.to_wire(), b"PING\n\0\0\0\0");
+        assert_eq!(run(&mut s, "! comment", &[]).to_wire(), [0, 0, 0, 0]);
+        assert_eq!(run(&mut s, "", &[]).to_wire(), [0, 0, 0, 0]);
+        // show bfd is an ENABLE command; `do` does not exist in VIEW
+        assert_eq!(run(&mut s, "show bfd peers", &[]).ret, 2);
+        assert_eq!(run(&mut s, "do show version", &[]).ret, 2);
+    }
+
+    #[test]
+    fn do_shortcut_from_enable_and_config() {
+        let peers = [peer("192.0.2.1", "default")];
+        let mut s = Session::new();
+        run(&mut s, "enable", &[]);
+        assert_eq!(run(&mut s, "do", &[]).ret, ret::ERR_INCOMPLETE);
+        run(&mut s, "conf t", &[]);
+        assert_eq!(run(&mut s, "show bfd peers", &peers).ret, 2);
+        let r = run(&mut s, "do sh bfd peers br", &peers);
+        assert!(out(&r).starts_with("Session count: 1\n"), "{}", out(&r));
+        let r = run(&mut s, "do foo", &peers);
+        assert_eq!(out(&r), "% [BFD] Unknown command: do foo\n");
+        assert_eq!(run(&mut s, "enable", &[]).ret, ret::ERR_INCOMPLETE);
+        assert_eq!(s.node(), Node::Config);
+    }
+
+    #[test]
+    fn parses_show_variants() {
+        let p = |l: &str| parse(Node::Enable, l.as_bytes());
+        assert_eq!(
+            p("show bfd vrf red peers counters json"),
+            Ok(Some(Command::ShowPeers {
+                vrf: Some("red".into()),
+                view: PeersView::Counters,
+                json: true
+            }))
+        );
+        assert_eq!(
+            p("sh b pe br"),
+            Ok(Some(Command::ShowPeers {
+                vrf: None,
+                view: PeersView::Brief,
+                json: false
+            }))
+        );
+        assert_eq!(
+            p("show bfd peer 10.0.0.1 interface eth1 local-address 10.0.0.2 json"),
+            Ok(Some(Command::ShowPeer {
+                vrf: None,
+                selector: PeerSelector {
+                    label: None,
+                    peer: Some("10.0.0.1".parse().unwrap()),
+                    multihop: false,
+                    local: Some("10.0.0.2".parse().unwrap()),
+                    interface: Some("eth1".into()),
+                },
+                counters: false,
+                json: true
+            }))
+        );
+        assert_eq!(
+            p("show bfd peer mylabel counters"),
+            Ok(Some(Command::ShowPeer {
+                vrf: None,
+                selector: PeerSelector {
+                    label: Some("mylabel".into()),
+                    peer: None,
+                    multihop: false,
+                    local: None,
+                    interface: None,
+                },
+                counters: true,
+                json: false
+            }))
+        );
+        assert_eq!(p("show bfd peers json brief"), Err(MatchError::NoMatch));
+        assert_eq!(p("show bfd vrf"), Err(MatchError::Incomplete));
+        assert_eq!(p("   "), Ok(None));
+    }
+
+    #[test]
+    fn vrf_filter_and_lookup() {
+        let peers = [peer("192.0.2.1", "default"), peer("192.0.2.1", "red")];
+        let mut s = Session::new();
+        run(&mut s, "enable", &[]);
+        let r = run(&mut s, "show bfd vrf red peers brief", &peers);
+        let text = out(&r);
+        assert!(text.starts_with("Session count: 2\n"), "{text}");
+        assert_eq!(text.lines().count(), 4, "{text}");
+        let r = run(&mut s, "show bfd vrf red peers json", &peers);
+        assert_eq!(out(&r).matches("\"vrf\":\"red\"").count(), 1);
+        assert!(!out(&r).contains("\"vrf\":\"default\""));
+        let r = run(&mut s, "show bfd peer 192.0.2.1", &peers);
+        assert!(out(&r).contains("vrf default interface eth0"));
+        let r = run(
+            &mut s,
+            "show bfd vrf blue peer 192.0.2.1 interface eth0",
+            &peers,
+        );
+        assert_eq!(
+            (out(&r).as_str(), r.ret),
+            (
+                "% Unable to find 'peer 192.0.2.1 interface eth0 vrf blue'\n",
+                ret::WARNING_CONFIG_FAILED
+            )
+        );
+        let r = run(&mut s, "show bfd peer 192.0.2.1 multihop", &peers);
+        assert_eq!(r.ret, ret::WARNING_CONFIG_FAILED);
+    }
+
+    #[test]
+    fn random_lines_never_panic() {
+        // A cheap in-tree stand-in for the fuzz target: a fixed LCG over an
+        // alphabet of command fragments and raw bytes.
+        let words: &[&[u8]] = &[
+            b"show",
+            b"bfd",
+            b"peers",
+            b"peer",
+            b"vrf",
+            b"brief",
+            b"json",
+            b"counters",
+            b"do",
+            b"enable",
+            b"conf",
+            b"end",
+            b"exit",
+            b"echo",
+            b"multihop",
+            b"local-address",
+            b"interface",
+            b"10.0.0.1",
+            b"::1",
+            b"x",
+            b"",
+            b" ",
+            b"\t",
+            b"\xff\xfe",
+            b"!",
+            b"#",
+            b"terminal",
+            b"length",
+            b"512",
+            b"99999999999999999999",
+        ];
+        let peers = [peer("10.0.0.1", "default")];
+        let mut state: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut next = || {
+            state = state.wrapping_mul(6364136223846793005).wrapping_add(1);
+            (state >> 33) as usize
+        };
+        let mut s = Session::new();
+        for _ in 0..20_000 {
+            let mut line = Vec::new();
+            for _ in 0..next() % 8 {
+                line.extend_from_slice(words[next() % words.len()]);
+                line.push(b' ');
+            }
+            let reply = match s.execute(&line) {
+                Step::Reply(r) => r,
+                Step::Show(cmd) => render_show(&cmd, &peers),
+            };
+            assert!(!reply.to_wire()[..reply.to_wire().len() - 4].contains(&0));
+            if reply.close {
+                s = Session::new();
+            }
+        }
+    }
+}
