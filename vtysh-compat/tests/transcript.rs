@@ -109,9 +109,16 @@ fn trailers(bytes: &[u8]) -> usize {
 
 fn live_data(reply: &[u8]) -> bool {
     let text = String::from_utf8_lossy(reply);
-    ["Session count", "[\n  {", "BFD Peer", "FRRouting"]
-        .iter()
-        .any(|m| text.contains(m))
+    [
+        "Session count",
+        "[\n  {",
+        "{\n  \"multihop\"",
+        "BFD Peer",
+        "\tpeer ",
+        "FRRouting",
+    ]
+    .iter()
+    .any(|m| text.contains(m))
 }
 
 async fn replay(name: &str, long_lines: &[usize], peers: Vec<PeerStatus>) {
@@ -154,6 +161,11 @@ async fn replay(name: &str, long_lines: &[usize], peers: Vec<PeerStatus>) {
 #[tokio::test]
 async fn replays_frr_session_with_peers() {
     replay("raw_probe.txt", &[5000], common::fixture_peers()).await;
+}
+
+#[tokio::test]
+async fn replays_frr_single_peer_lookups() {
+    replay("raw_probe_set3.txt", &[], common::fixture_peers()).await;
 }
 
 #[tokio::test]
