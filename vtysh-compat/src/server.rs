@@ -97,7 +97,7 @@ pub async fn serve(listener: UnixListener, backend: Arc<dyn Backend>) {
             }
             Err(_) => {
                 // Out of descriptors or similar: back off instead of spinning.
-                tokio::task::yield_now().await;
+                tokio::time::sleep(std::time::Duration::from_millis(100)).await;
             }
         }
     }

@@ -182,6 +182,11 @@ async fn watchfrr_echo_ping_gets_nine_bytes_in_one_read() {
         .permissions()
         .mode();
     assert_eq!(mode & 0o777, 0o770);
+    if let Ok(Some(group)) = nix::unistd::Group::from_name("frrvty") {
+        use std::os::unix::fs::MetadataExt;
+        let gid = std::fs::metadata(&path).expect("socket").gid();
+        assert_eq!(gid, group.gid.as_raw(), "socket group should be frrvty");
+    }
 
     let mut s = UnixStream::connect(&path).await.expect("connect");
     for _ in 0..3 {
