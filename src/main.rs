@@ -9,8 +9,6 @@
 mod cli;
 #[path = "daemon/logging.rs"]
 mod logging;
-#[path = "daemon/pending.rs"]
-mod pending;
 #[path = "daemon/process.rs"]
 mod process;
 
@@ -23,14 +21,13 @@ use clap::Parser;
 use tokio::signal::unix::{signal, Signal, SignalKind};
 use tokio::sync::mpsc::UnboundedReceiver;
 
+use bfdd_rs::config;
 use bfdd_rs::engine::{self, Command, EngineHandle, EngineOptions, Notification, SessionKey};
 use bfdd_rs::netlink;
 use bfdd_rs::packet::Diag;
 use bfdd_rs::registry::Registry;
 use bfdd_rs::vty::EngineBackend;
 use cli::{Args, LogTarget, Paths};
-use pending::config;
-use pending::vty as vtysh_compat;
 use process::{PidFile, Readiness};
 
 /// How long shutdown waits for the engine to send AdminDown everywhere.

@@ -4,8 +4,9 @@
 //! server's queries by asking the engine thread for a snapshot.
 
 use std::future::Future;
+use std::pin::Pin;
 
-use vtysh_compat::{PeerState, PeerStatus};
+use vtysh_compat::{Backend, PeerState, PeerStatus};
 
 use crate::engine::{Command, EngineHandle, SessionSnapshot};
 use crate::packet::State;
@@ -35,6 +36,12 @@ impl EngineBackend {
                 Err(_) => Vec::new(),
             }
         }
+    }
+}
+
+impl Backend for EngineBackend {
+    fn peers(&self) -> Pin<Box<dyn Future<Output = Vec<PeerStatus>> + Send>> {
+        Box::pin(EngineBackend::peers(self))
     }
 }
 

@@ -83,3 +83,16 @@ fn version_and_unknown_option() {
     let out = bfdd(&["--no-such-option"]);
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn dryrun_refuses_a_bad_config_with_file_and_line() {
+    let d = TempDir::new("cli-bad");
+    let f = d.file(
+        "bfdd.conf",
+        "bfd\n peer 10.0.0.2\n  detect-multiplier 3\n  receive-interval 5\n exit\nexit\n",
+    );
+    let out = bfdd(&["-C", "-f", &f]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains(&format!("{f}:4:")), "stderr: {err}");
+}
