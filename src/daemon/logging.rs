@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex, OnceLock};
 
 use tracing::{Level, Metadata};
-use tracing_subscriber::filter::LevelFilter;
+use tracing_subscriber::filter::{LevelFilter, Targets};
 use tracing_subscriber::fmt::MakeWriter;
 use tracing_subscriber::layer::SubscriberExt;
 use tracing_subscriber::util::SubscriberInitExt;
@@ -126,16 +126,33 @@ pub fn effective_level(cli: Option<LogLevel>, config_debug: bool) -> LevelFilter
     }
 }
 
+/// The netlink crates warn about attributes newer than they know (e.g. a
+/// longer IFLA_INET6_CONF); that is noise for an operator, so below error
+/// they are only shown at trace level.
+fn filter(level: LevelFilter) -> Targets {
+    let quiet = if level == LevelFilter::TRACE {
+        LevelFilter::TRACE
+    } else {
+        LevelFilter::ERROR
+    };
+    Targets::new()
+        .with_default(level)
+        .with_target("netlink_packet_route", quiet)
+        .with_target("netlink_packet_core", quiet)
+        .with_target("netlink_proto", quiet)
+        .with_target("netlink_sys", quiet)
+}
+
 /// Changes the level at run time (config reload toggling debug lines).
 pub struct LevelControl {
     cli: Option<LogLevel>,
-    handle: reload::Handle<LevelFilter, Registry>,
+    handle: reload::Handle<Targets, Registry>,
 }
 
 impl LevelControl {
     pub fn set_config_debug(&self, on: bool) {
         let level = effective_level(self.cli, on);
-        let _ = self.handle.modify(|f| *f = level);
+        let _ = self.handle.modify(|f| *f = filter(level));
     }
 }
 
@@ -147,14 +164,14 @@ pub fn install(
     config_debug: bool,
 ) -> (Switch, LevelControl) {
     let switch = Switch(Arc::new(Mutex::new(outputs)));
-    let (filter, handle) = reload::Layer::new(effective_level(cli, config_debug));
+    let (targets, handle) = reload::Layer::new(filter(effective_level(cli, config_debug)));
     let fmt = tracing_subscriber::fmt::layer()
         .with_ansi(false)
         .with_target(false)
         .with_writer(switch.clone());
     // Fails only if a subscriber is already set (tests): keep that one.
     let _ = tracing_subscriber::registry()
-        .with(filter)
+        .with(targets)
         .with(fmt)
         .try_init();
     (switch, LevelControl { cli, handle })
