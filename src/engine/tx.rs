@@ -1,0 +1,219 @@
+//! Transmission and the consequences of session events: applying `Actions`
+//! (auth sequence reset, state-change notification, transmit, re-arm), building
+//! and sending packets from a stack buffer, and turning a session's path on and
+//! off (transmit socket open/closed, `path_up`/`path_down`).
+//!
+//! TX uses one UDP socket per session (like FRR) so the source port is fixed
+//! for the session's life and the socket carries the interface binding.
+//! Batched sendmmsg over shared sockets is left to the performance work.
+
+use std::io;
+use std::time::{Duration, Instant};
+
+use tracing::{debug, warn};
+
+use super::sockets::{self, next_src_port};
+use super::table::Entry;
+use super::thread::{Core, ExtraCounters};
+use super::wire;
+use super::Notification;
+use crate::packet::{State, MAX_LEN};
+use crate::session::Actions;
+
+/// Encode `pkt` (with the auth section when configured) and send it on the
+/// entry's socket. Returns whether it went out.
+fn send_packet(
+    e: &mut Entry,
+    pkt: &crate::packet::ControlPacket<'_>,
+    extra: &mut ExtraCounters,
+) -> bool {
+    let Some(sock) = e.socket.as_ref() else {
+        return false;
+    };
+    let mut buf = [0u8; MAX_LEN];
+    let len = match e.auth.as_mut() {
+        Some(a) => a.encode(pkt, &mut buf),
+        None => wire::encode(pkt, &mut buf),
+    };
+    if len == 0 {
+        extra.tx_errors += 1;
+        return false;
+    }
+    match sock.send_to(&buf[..len], &e.dest) {
+        Ok(_) => {
+            e.counters.control_output += 1;
+            true
+        }
+        Err(err) => {
+            debug!("BFD send to {} failed: {err}", e.spec.key.peer);
+            extra.tx_errors += 1;
+            false
+        }
+    }
+}
+
+/// Send one AdminDown packet (state AdminDown, diag 7) from a copy of the
+/// session, leaving the session itself untouched.
+pub fn send_admin_down(e: &mut Entry, now: Instant, extra: &mut ExtraCounters) {
+    if !e.enabled {
+        return;
+    }
+    let mut copy = e.session.clone();
+    let mut params = *copy.params();
+    params.admin_down = true;
+    let _ = copy.set_params(params, now);
+    let pkt = copy.build_packet(now);
+    send_packet(e, &pkt, extra);
+}
+
+impl Core {
+    pub fn apply(&mut self, slot: usize, actions: Actions, now: Instant) {
+        let Some(e) = self.table.get_mut(slot) else {
+            return;
+        };
+        if actions.reset_auth_seq {
+            if let Some(a) = e.auth.as_mut() {
+                a.reset_rx_seq();
+            }
+        }
+        if let Some(sc) = actions.state_change {
+            if sc.to == State::Up {
+                e.counters.session_up += 1;
+            } else if sc.from == State::Up {
+                e.counters.session_down += 1;
+            }
+            // The receiver may be gone during daemon shutdown; nothing to do then.
+            let _ = self.notify.send(Notification::StateChanged {
+                key: e.spec.key.clone(),
+                local_discr: e.session.local_discr(),
+                from: sc.from,
+                to: sc.to,
+                diag: sc.diag,
+            });
+        }
+        if actions.transmit && e.enabled {
+            let pkt = e.session.build_packet(now);
+            send_packet(e, &pkt, &mut self.extra);
+        }
+        self.rearm(slot);
+    }
+
+    /// Put the session's next deadline into the heap if it changed.
+    pub fn rearm(&mut self, slot: usize) {
+        let generation = self.table.generation(slot);
+        let Some(e) = self.table.get_mut(slot) else {
+            return;
+        };
+        let next = if e.enabled {
+            e.session.next_timeout()
+        } else {
+            None
+        };
+        if next != e.armed {
+            e.armed = next;
+            if let Some(d) = next {
+                self.timers.push(d, slot, generation);
+            }
+        }
+    }
+
+    /// Bring the session's path in line with the current links.
+    pub fn refresh_path(&mut self, slot: usize, now: Instant) {
+        let Some(e) = self.table.get(slot) else {
+            return;
+        };
+        let want = self
+            .links
+            .as_ref()
+            .and_then(|l| super::links::readiness(&e.spec.key, l.links()));
+        match (e.enabled, want) {
+            (false, None) => {}
+            (true, Some(ifindex)) if ifindex == e.ifindex => {}
+            (true, _) => {
+                self.disable(slot, now);
+                if let Some(ifindex) = want {
+                    self.enable(slot, ifindex, now);
+                }
+            }
+            (false, Some(ifindex)) => self.enable(slot, ifindex, now),
+        }
+    }
+
+    fn disable(&mut self, slot: usize, now: Instant) {
+        let Some(e) = self.table.get_mut(slot) else {
+            return;
+        };
+        e.enabled = false;
+        e.socket = None;
+        e.ifindex = None;
+        e.path_downed = true;
+        let actions = e.session.path_down(now);
+        self.apply(slot, actions, now);
+    }
+
+    fn enable(&mut self, slot: usize, ifindex: Option<u32>, now: Instant) {
+        let Some(e) = self.table.get_mut(slot) else {
+            return;
+        };
+        match open_socket(e) {
+            Ok(sock) => e.socket = Some(sock),
+            Err(err) => {
+                warn!(
+                    "BFD session to {}: cannot open socket: {err}",
+                    e.spec.key.peer
+                );
+                self.extra.socket_errors += 1;
+                return;
+            }
+        }
+        e.enabled = true;
+        e.ifindex = ifindex;
+        if e.path_downed {
+            e.path_downed = false;
+            let actions = e.session.path_up(now);
+            self.apply(slot, actions, now);
+        } else {
+            self.rearm(slot);
+        }
+    }
+
+    /// AdminDown to every enabled session a few times, a few ms apart, so a
+    /// single loss does not leave the peer to time out.
+    pub fn shutdown(&mut self) {
+        let slots = self.table.slots();
+        for round in 0..3 {
+            if round > 0 {
+                std::thread::sleep(Duration::from_millis(5));
+            }
+            let now = Instant::now();
+            for &slot in &slots {
+                if let Some(e) = self.table.get_mut(slot) {
+                    send_admin_down(e, now, &mut self.extra);
+                }
+            }
+        }
+    }
+}
+
+/// Open the session's transmit socket on its port; if that port is taken
+/// (by another process), move on to the next free one.
+fn open_socket(e: &mut Entry) -> io::Result<socket2::Socket> {
+    let key = &e.spec.key;
+    let ifname = if key.multihop {
+        None
+    } else {
+        key.ifname.as_deref()
+    };
+    let mut last = None;
+    for _ in 0..64 {
+        match sockets::open_tx(key.peer, key.local, ifname, e.src_port) {
+            Ok(s) => return Ok(s),
+            Err(err) if err.kind() == io::ErrorKind::AddrInUse => {
+                last = Some(err);
+                e.src_port = next_src_port();
+            }
+            Err(err) => return Err(err),
+        }
+    }
+    Err(last.unwrap_or_else(|| io::Error::from(io::ErrorKind::AddrInUse)))
+}
