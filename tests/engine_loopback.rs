@@ -283,6 +283,10 @@ fn sessions_stay_down_before_links() {
         a.wait_state(State::Up, WAIT).is_some(),
         "A comes Up after Links"
     );
+    assert!(
+        b.wait_state(State::Up, WAIT).is_some(),
+        "B comes Up after Links"
+    );
 }
 
 /// A Down packet with Your Discriminator 0, by hand (RFC 5880 §4.1).
