@@ -236,6 +236,71 @@ mod tests {
         );
     }
 
+    fn entry(k: SessionKey, discr: u32) -> Entry {
+        let now = Instant::now();
+        Entry {
+            dest: super::super::sockets::dest_addr(k.peer, k.multihop),
+            spec: SessionSpec {
+                key: k,
+                params: Default::default(),
+                auth: None,
+                minimum_ttl: 254,
+                configured: true,
+                echo_mode: false,
+                echo_transmit_interval: 50_000,
+            },
+            session: Session::new(discr, Default::default(), 1, now),
+            auth: None,
+            counters: SessionCounters::default(),
+            enabled: false,
+            path_downed: false,
+            ifindex: None,
+            socket: None,
+            src_port: 49152,
+            armed: None,
+        }
+    }
+
+    #[test]
+    fn lookup_prefers_the_most_specific_session() {
+        let mut t = Table::new();
+        let any = t.insert(entry(key("10.0.0.2", None, None, false), 1));
+        let eth0 = t.insert(entry(
+            key("10.0.0.2", Some("10.0.0.1"), Some("eth0"), false),
+            2,
+        ));
+        let mh = t.insert(entry(key("10.0.0.2", None, None, true), 3));
+        assert_eq!(
+            t.lookup_rx(&rx("10.0.0.2", Some("10.0.0.1"), Some("eth0"), false)),
+            Some(eth0)
+        );
+        assert_eq!(
+            t.lookup_rx(&rx("10.0.0.2", Some("10.0.0.1"), Some("eth1"), false)),
+            Some(any)
+        );
+        assert_eq!(t.lookup_rx(&rx("10.0.0.2", None, None, true)), Some(mh));
+        assert_eq!(t.lookup_rx(&rx("10.0.0.3", None, None, false)), None);
+        assert_eq!(t.by_discr(2), Some(eth0));
+        assert_eq!(t.len(), 3);
+    }
+
+    #[test]
+    fn removal_clears_indexes_and_bumps_generation() {
+        let mut t = Table::new();
+        let k = key("10.0.0.2", None, None, false);
+        let s = t.insert(entry(k.clone(), 9));
+        let g = t.generation(s);
+        assert!(t.remove(s).is_some());
+        assert!(t.remove(s).is_none());
+        assert_eq!(t.by_discr(9), None);
+        assert_eq!(t.by_key(&k), None);
+        assert_eq!(t.lookup_rx(&rx("10.0.0.2", None, None, false)), None);
+        assert_ne!(t.generation(s), g);
+        // The slot is reused.
+        assert_eq!(t.insert(entry(k, 10)), s);
+        assert_eq!(t.slots(), vec![s]);
+    }
+
     #[test]
     fn peer_multihop_and_vrf_must_match() {
         let k = key("10.0.0.2", None, None, false);
