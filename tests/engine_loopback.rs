@@ -221,6 +221,13 @@ fn keyed_sha1_comes_up() {
     assert!(a.wait_state(State::Up, WAIT).is_some(), "A comes Up");
     assert!(b.wait_state(State::Up, WAIT).is_some(), "B comes Up");
     assert_eq!(a.counter("auth"), 0);
+
+    // Shutdown sends authenticated AdminDown: B goes Down, Neighbor Signaled Down.
+    drop(a);
+    assert_eq!(
+        b.wait_state(State::Down, WAIT),
+        Some(Diag::NEIGHBOR_SIGNALED_SESSION_DOWN)
+    );
 }
 
 #[test]
