@@ -100,7 +100,7 @@ impl Core {
             spec.key
         );
         let entry = Entry {
-            dest: dest_addr(spec.key.peer, spec.key.multihop),
+            dest: dest_addr(spec.key.peer, spec.key.multihop, 0),
             spec,
             session,
             auth,

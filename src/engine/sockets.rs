@@ -241,22 +241,37 @@ pub fn next_src_port() -> u16 {
     SRC_PORT_MIN + n as u16
 }
 
-/// Where a session's packets go.
-pub fn dest_addr(peer: IpAddr, multihop: bool) -> SockAddr {
+/// Where a session's packets go. `scope` is the interface index, needed for
+/// IPv6 link-local peers (0 = none).
+pub fn dest_addr(peer: IpAddr, multihop: bool, scope: u32) -> SockAddr {
     let port = if multihop {
         PORT_MULTIHOP
     } else {
         PORT_SINGLE_HOP
     };
-    SocketAddr::new(peer, port).into()
+    match peer {
+        IpAddr::V4(a) => SocketAddrV4::new(a, port).into(),
+        IpAddr::V6(a) => SocketAddrV6::new(a, port, 0, link_local_scope(a, scope)).into(),
+    }
+}
+
+/// The scope id for an IPv6 address: the interface for link-local (fe80::/10), else 0.
+fn link_local_scope(a: Ipv6Addr, ifindex: u32) -> u32 {
+    if a.segments()[0] & 0xffc0 == 0xfe80 {
+        ifindex
+    } else {
+        0
+    }
 }
 
 /// The transmit socket of one session: bound to (local or any, src_port),
 /// to the interface for single-hop sessions with one, TTL 255 and CS6.
+/// `ifindex` scopes an IPv6 link-local local address (0 = none).
 pub fn open_tx(
     peer: IpAddr,
     local: Option<IpAddr>,
     ifname: Option<&str>,
+    ifindex: u32,
     src_port: u16,
 ) -> io::Result<Socket> {
     let v6 = peer.is_ipv6();
@@ -282,7 +297,7 @@ pub fn open_tx(
     };
     let bind: SocketAddr = match bind_ip {
         IpAddr::V4(a) => SocketAddrV4::new(a, src_port).into(),
-        IpAddr::V6(a) => SocketAddrV6::new(a, src_port, 0, 0).into(),
+        IpAddr::V6(a) => SocketAddrV6::new(a, src_port, 0, link_local_scope(a, ifindex)).into(),
     };
     sock.bind(&bind.into())?;
     Ok(sock)
@@ -410,6 +425,18 @@ impl Epoll {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn link_local_destinations_carry_the_interface() {
+        let d = dest_addr("fe80::1".parse().unwrap(), false, 4);
+        assert_eq!(d.as_socket_ipv6().unwrap().scope_id(), 4);
+        assert_eq!(d.as_socket_ipv6().unwrap().port(), PORT_SINGLE_HOP);
+        let d = dest_addr("2001:db8::1".parse().unwrap(), true, 4);
+        assert_eq!(d.as_socket_ipv6().unwrap().scope_id(), 0);
+        assert_eq!(d.as_socket_ipv6().unwrap().port(), PORT_MULTIHOP);
+        let d = dest_addr("10.0.0.1".parse().unwrap(), false, 4);
+        assert_eq!(d.as_socket_ipv4().unwrap().port(), PORT_SINGLE_HOP);
+    }
 
     #[test]
     fn src_ports_stay_in_rfc5881_range() {

@@ -239,7 +239,7 @@ mod tests {
     fn entry(k: SessionKey, discr: u32) -> Entry {
         let now = Instant::now();
         Entry {
-            dest: super::super::sockets::dest_addr(k.peer, k.multihop),
+            dest: super::super::sockets::dest_addr(k.peer, k.multihop, 0),
             spec: SessionSpec {
                 key: k,
                 params: Default::default(),

@@ -155,7 +155,7 @@ impl Core {
         let Some(e) = self.table.get_mut(slot) else {
             return;
         };
-        match open_socket(e) {
+        match open_socket(e, ifindex) {
             Ok(sock) => e.socket = Some(sock),
             Err(err) => {
                 warn!(
@@ -197,16 +197,18 @@ impl Core {
 
 /// Open the session's transmit socket on its port; if that port is taken
 /// (by another process), move on to the next free one.
-fn open_socket(e: &mut Entry) -> io::Result<socket2::Socket> {
+fn open_socket(e: &mut Entry, ifindex: Option<u32>) -> io::Result<socket2::Socket> {
     let key = &e.spec.key;
     let ifname = if key.multihop {
         None
     } else {
         key.ifname.as_deref()
     };
+    let scope = ifindex.unwrap_or(0);
+    e.dest = sockets::dest_addr(key.peer, key.multihop, scope);
     let mut last = None;
     for _ in 0..64 {
-        match sockets::open_tx(key.peer, key.local, ifname, e.src_port) {
+        match sockets::open_tx(key.peer, key.local, ifname, scope, e.src_port) {
             Ok(s) => return Ok(s),
             Err(err) if err.kind() == io::ErrorKind::AddrInUse => {
                 last = Some(err);
