@@ -3,10 +3,17 @@
 //! (commands in) and the notification channel (state changes out), so no
 //! control-plane work ever delays a packet.
 //!
-//! Files: `thread.rs` the event loop and commands, `rx.rs` the receive path,
-//! `tx.rs` transmission and applying session actions, `table.rs` the session
-//! table, `timers.rs` the deadline heap, `links.rs` path readiness,
-//! `sockets.rs` sockets and fds, `wire.rs` the calls into packet/auth.
+//! Files: `thread.rs` the event loop, `commands.rs` the commands, `rx.rs` the
+//! receive path, `tx.rs` transmission and applying session actions,
+//! `table.rs` the session table, `timers.rs` the deadline heap, `links.rs`
+//! path readiness, `sockets.rs` sockets and fds, `wire.rs` the calls into
+//! packet/auth.
+//!
+//! Choices: timers are a binary heap with lazy invalidation (see
+//! `timers.rs`); receive is recvmmsg in batches into buffers allocated once;
+//! transmit uses one socket per session (fixed source port, interface
+//! binding) with one sendto per packet — sendmmsg over shared sockets is left
+//! for the performance work. Only the default VRF is served for now.
 
 mod commands;
 mod links;
