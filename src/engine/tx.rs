@@ -219,3 +219,83 @@ fn open_socket(e: &mut Entry, ifindex: Option<u32>) -> io::Result<socket2::Socke
     }
     Err(last.unwrap_or_else(|| io::Error::from(io::ErrorKind::AddrInUse)))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::links::LinkTable;
+    use crate::engine::table::Table;
+    use crate::engine::timers::TimerHeap;
+    use crate::engine::wire::RxErrorCounters;
+    use crate::engine::{Command, LinkInfo, SessionKey, SessionSpec};
+    use rand::SeedableRng;
+
+    fn core() -> (Core, tokio::sync::mpsc::UnboundedReceiver<Notification>) {
+        let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+        let core = Core {
+            table: Table::new(),
+            timers: TimerHeap::new(),
+            rx_errors: RxErrorCounters::default(),
+            extra: ExtraCounters::default(),
+            notify: tx,
+            links: None,
+            rng: rand::rngs::SmallRng::seed_from_u64(1),
+        };
+        (core, rx)
+    }
+
+    fn lo(ifindex: u32) -> Vec<LinkInfo> {
+        vec![LinkInfo {
+            ifindex,
+            name: "lo".into(),
+            up: true,
+            addrs: vec!["127.0.0.1".parse().unwrap()],
+        }]
+    }
+
+    /// Needs root (SO_BINDTODEVICE): the session follows its interface
+    /// through removal and re-creation under a new index.
+    #[test]
+    fn session_follows_interface_index() {
+        let (mut c, _rx) = core();
+        let now = Instant::now();
+        let spec = SessionSpec {
+            key: SessionKey {
+                peer: "127.0.0.9".parse().unwrap(),
+                local: Some("127.0.0.1".parse().unwrap()),
+                ifname: Some("lo".into()),
+                vrf: "default".into(),
+                multihop: false,
+            },
+            params: Default::default(),
+            auth: None,
+            minimum_ttl: 254,
+            configured: true,
+            echo_mode: false,
+            echo_transmit_interval: 50_000,
+        };
+        c.command(Command::Upsert(spec.clone()), now);
+        let slot = c.table.by_key(&spec.key).unwrap();
+        assert!(!c.table.get(slot).unwrap().enabled, "disabled before Links");
+
+        c.command(Command::Links(lo(1)), now);
+        let e = c.table.get(slot).unwrap();
+        assert!(e.enabled && e.socket.is_some());
+        assert_eq!(e.ifindex, Some(1));
+        assert!(e.armed.is_some());
+        let port = e.src_port;
+
+        c.command(Command::Links(vec![]), now);
+        let e = c.table.get(slot).unwrap();
+        assert!(!e.enabled && e.socket.is_none() && e.path_downed);
+        assert_eq!(e.session.local_diag(), crate::packet::Diag::PATH_DOWN);
+
+        c.command(Command::Links(lo(1)), now);
+        c.command(Command::Links(lo(77)), now);
+        let e = c.table.get(slot).unwrap();
+        assert!(e.enabled && e.socket.is_some());
+        assert_eq!(e.ifindex, Some(77));
+        assert_eq!(e.src_port, port, "source port kept for the session's life");
+        assert!(c.links.as_ref().map(LinkTable::links).is_some());
+    }
+}
