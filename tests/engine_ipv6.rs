@@ -3,6 +3,8 @@
 //! loopback without touching the host; the engine threads it spawns inherit
 //! the namespace, which vanishes with them. Needs root.
 
+mod engine_support;
+
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use std::time::{Duration, Instant};
 
@@ -11,18 +13,11 @@ use bfdd_rs::engine::{
 };
 use bfdd_rs::packet::State;
 use bfdd_rs::session::SessionParams;
+use engine_support::{in_private_netns, ip, lo_ifindex};
 use tokio::sync::mpsc::{unbounded_channel, UnboundedReceiver};
 
 const A6: Ipv6Addr = Ipv6Addr::new(0x2001, 0xdb8, 0, 0, 0, 0, 0, 1);
 const B6: Ipv6Addr = Ipv6Addr::new(0x2001, 0xdb8, 0, 0, 0, 0, 0, 2);
-
-fn ip(args: &str) {
-    let st = std::process::Command::new("ip")
-        .args(args.split_whitespace())
-        .status()
-        .expect("ip runs");
-    assert!(st.success(), "ip {args}");
-}
 
 fn wait_up(rx: &mut UnboundedReceiver<Notification>, within: Duration) -> bool {
     let deadline = Instant::now() + within;
@@ -58,20 +53,11 @@ fn spec(peer: Ipv6Addr, local: Ipv6Addr, multihop: bool) -> SessionSpec {
     }
 }
 
-fn in_private_netns() {
-    // SAFETY: plain syscall; affects only this thread (and threads it spawns).
-    let rc = unsafe { libc::unshare(libc::CLONE_NEWNET) };
-    assert_eq!(rc, 0, "unshare(CLONE_NEWNET) needs root");
-    ip("link set lo up");
+fn two_engines_over_ipv6() {
     ip("-6 addr add 2001:db8::1/128 dev lo nodad");
     ip("-6 addr add 2001:db8::2/128 dev lo nodad");
 
-    let lo_index = {
-        // SAFETY: a NUL-terminated constant name.
-        let i = unsafe { libc::if_nametoindex(c"lo".as_ptr()) };
-        assert!(i > 0);
-        i
-    };
+    let lo_index = lo_ifindex();
     let links = || {
         Command::Links(vec![LinkInfo {
             ifindex: lo_index,
@@ -125,7 +111,5 @@ fn in_private_netns() {
 
 #[test]
 fn ipv6_single_hop_and_multihop() {
-    std::thread::spawn(in_private_netns)
-        .join()
-        .expect("test thread");
+    in_private_netns(two_engines_over_ipv6);
 }

@@ -1,7 +1,10 @@
 //! Two engines in one process talking BFD over loopback: engine A on
-//! 127.0.0.1, engine B on 127.0.0.2. Needs root (port 3784 < 1024, and
-//! SO_BINDTODEVICE for sessions with an interface). Tests share addresses and
-//! ports, so they run one at a time under a lock.
+//! 127.0.0.1, engine B on 127.0.0.2. Needs root (port 3784 < 1024,
+//! SO_BINDTODEVICE for sessions with an interface, a private network
+//! namespace per test). Tests share addresses and ports, so they run one at a
+//! time under a lock.
+
+mod engine_support;
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr, UdpSocket};
 use std::sync::Mutex;
@@ -15,6 +18,7 @@ use bfdd_rs::engine::{
 };
 use bfdd_rs::packet::{Diag, State};
 use bfdd_rs::session::SessionParams;
+use engine_support::{in_private_netns, lo_ifindex};
 use tokio::sync::mpsc::{unbounded_channel, UnboundedReceiver};
 
 static SERIAL: Mutex<()> = Mutex::new(());
@@ -105,13 +109,6 @@ impl Drop for Node {
     }
 }
 
-fn lo_ifindex() -> u32 {
-    // SAFETY: a NUL-terminated constant name.
-    let i = unsafe { libc::if_nametoindex(c"lo".as_ptr()) };
-    assert!(i > 0, "lo exists");
-    i
-}
-
 fn lo(addrs: &[Ipv4Addr]) -> Command {
     Command::Links(vec![LinkInfo {
         ifindex: lo_ifindex(),
@@ -156,13 +153,19 @@ fn pair() -> (Node, Node) {
     (a, b)
 }
 
-fn lock() -> std::sync::MutexGuard<'static, ()> {
-    SERIAL.lock().unwrap_or_else(|e| e.into_inner())
+/// One test at a time (they share addresses and ports), each in its own
+/// network namespace so nothing else on the host interferes.
+fn run(body: fn()) {
+    let _g = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    in_private_netns(body);
 }
 
 #[test]
 fn single_hop_up_timer_change_and_remove() {
-    let _g = lock();
+    run(single_hop_up_timer_change_and_remove_body);
+}
+
+fn single_hop_up_timer_change_and_remove_body() {
     let (mut a, mut b) = pair();
     let sa = spec(B, A, None, false);
     a.send(Command::Upsert(sa.clone()));
@@ -208,7 +211,10 @@ fn with_auth(mut s: SessionSpec, secret: &[u8]) -> SessionSpec {
 
 #[test]
 fn keyed_sha1_comes_up() {
-    let _g = lock();
+    run(keyed_sha1_comes_up_body);
+}
+
+fn keyed_sha1_comes_up_body() {
     let (mut a, mut b) = pair();
     a.send(Command::Upsert(with_auth(
         spec(B, A, None, false),
@@ -232,7 +238,10 @@ fn keyed_sha1_comes_up() {
 
 #[test]
 fn mismatched_secret_never_comes_up() {
-    let _g = lock();
+    run(mismatched_secret_never_comes_up_body);
+}
+
+fn mismatched_secret_never_comes_up_body() {
     let (mut a, mut b) = pair();
     a.send(Command::Upsert(with_auth(spec(B, A, None, false), b"one")));
     b.send(Command::Upsert(with_auth(spec(A, B, None, false), b"two")));
@@ -250,7 +259,10 @@ fn mismatched_secret_never_comes_up() {
 
 #[test]
 fn address_removed_gives_path_down_then_back_up() {
-    let _g = lock();
+    run(address_removed_gives_path_down_then_back_up_body);
+}
+
+fn address_removed_gives_path_down_then_back_up_body() {
     let (mut a, mut b) = pair();
     a.send(Command::Upsert(spec(B, A, None, false)));
     b.send(Command::Upsert(spec(A, B, Some("lo"), false)));
@@ -275,7 +287,10 @@ fn address_removed_gives_path_down_then_back_up() {
 
 #[test]
 fn sessions_stay_down_before_links() {
-    let _g = lock();
+    run(sessions_stay_down_before_links_body);
+}
+
+fn sessions_stay_down_before_links_body() {
     let mut a = Node::start(A);
     let mut b = Node::start(B);
     a.send(Command::Upsert(spec(B, A, None, false)));
@@ -318,7 +333,10 @@ fn send_with_ttl(from: Ipv4Addr, to: Ipv4Addr, port: u16, ttl: u32, pkt: &[u8]) 
 
 #[test]
 fn multihop_comes_up_and_low_ttl_is_dropped() {
-    let _g = lock();
+    run(multihop_comes_up_and_low_ttl_is_dropped_body);
+}
+
+fn multihop_comes_up_and_low_ttl_is_dropped_body() {
     let (mut a, mut b) = pair();
     a.send(Command::Upsert(spec(B, A, None, true)));
     b.send(Command::Upsert(spec(A, B, None, true)));
