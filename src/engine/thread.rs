@@ -62,6 +62,9 @@ pub struct Core {
     /// None until the first `Command::Links`: every session is disabled.
     pub links: Option<LinkTable>,
     pub rng: SmallRng,
+    /// When to retry opening transmit sockets that failed to open (e.g. an
+    /// address rtnetlink reported but the kernel does not accept yet).
+    pub retry_open_at: Option<Instant>,
 }
 
 pub fn timer_valid(table: &Table, t: &TimerEntry) -> bool {
@@ -74,6 +77,12 @@ pub fn timer_valid(table: &Table, t: &TimerEntry) -> bool {
 impl Core {
     /// Run every session whose deadline has passed.
     pub fn run_timers(&mut self, now: Instant) {
+        if self.retry_open_at.is_some_and(|t| t <= now) {
+            self.retry_open_at = None;
+            for slot in self.table.slots() {
+                self.refresh_path(slot, now);
+            }
+        }
         // A bound on work per turn in case a session keeps asking for `now`.
         let mut budget = 4 * self.table.len() + 64;
         while budget > 0 {
@@ -154,6 +163,7 @@ impl Engine {
                 notify,
                 links: None,
                 rng: SmallRng::from_entropy(),
+                retry_open_at: None,
             },
             listeners,
             batch: RxBatch::new(),
@@ -197,10 +207,14 @@ impl Engine {
 
     fn arm_timer(&mut self) {
         let table = &self.core.table;
-        let next = self
+        let next_session = self
             .core
             .timers
             .next_deadline(|t| super::thread::timer_valid(table, t));
+        let next = match (next_session, self.core.retry_open_at) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
         let after = next.map(|d| d.saturating_duration_since(Instant::now()));
         if let Err(e) = sockets::timerfd_arm(self.timerfd.as_raw_fd(), after) {
             error!("engine timerfd_settime failed: {e}");

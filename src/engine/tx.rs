@@ -20,6 +20,9 @@ use super::Notification;
 use crate::packet::{State, MAX_LEN};
 use crate::session::Actions;
 
+/// How long to wait before retrying a transmit socket that failed to open.
+const OPEN_RETRY: Duration = Duration::from_secs(1);
+
 /// Encode `pkt` (with the auth section when configured) and send it on the
 /// entry's socket. Returns whether it went out.
 fn send_packet(
@@ -159,10 +162,11 @@ impl Core {
             Ok(sock) => e.socket = Some(sock),
             Err(err) => {
                 warn!(
-                    "BFD session to {}: cannot open socket: {err}",
+                    "BFD session to {}: cannot open socket (retrying in 1 s): {err}",
                     e.spec.key.peer
                 );
                 self.extra.socket_errors += 1;
+                self.retry_open_at.get_or_insert(now + OPEN_RETRY);
                 return;
             }
         }
@@ -240,6 +244,7 @@ mod tests {
             notify: tx,
             links: None,
             rng: rand::rngs::SmallRng::seed_from_u64(1),
+            retry_open_at: None,
         };
         (core, rx)
     }
@@ -297,5 +302,61 @@ mod tests {
         assert_eq!(e.ifindex, Some(77));
         assert_eq!(e.src_port, port, "source port kept for the session's life");
         assert!(c.links.as_ref().map(LinkTable::links).is_some());
+    }
+
+    /// Needs root: a socket that cannot be opened yet (address reported by
+    /// rtnetlink, not yet usable) is retried until it opens.
+    #[test]
+    fn failed_socket_open_is_retried() {
+        std::thread::spawn(|| {
+            // SAFETY: plain syscall; only this thread moves to a new namespace.
+            assert_eq!(unsafe { libc::unshare(libc::CLONE_NEWNET) }, 0);
+            let ip = |args: &str| {
+                let st = std::process::Command::new("ip")
+                    .args(args.split_whitespace())
+                    .status()
+                    .unwrap();
+                assert!(st.success());
+            };
+            ip("link set lo up");
+            let (mut c, _rx) = core();
+            let now = Instant::now();
+            let local: std::net::IpAddr = "192.0.2.77".parse().unwrap();
+            let spec = SessionSpec {
+                key: SessionKey {
+                    peer: "192.0.2.78".parse().unwrap(),
+                    local: Some(local),
+                    ifname: None,
+                    vrf: "default".into(),
+                    multihop: false,
+                },
+                params: Default::default(),
+                auth: None,
+                minimum_ttl: 254,
+                configured: true,
+                echo_mode: false,
+                echo_transmit_interval: 50_000,
+            };
+            c.command(Command::Upsert(spec.clone()), now);
+            let mut links = lo(1);
+            links[0].addrs = vec![local];
+            c.command(Command::Links(links), now);
+            let slot = c.table.by_key(&spec.key).unwrap();
+            assert!(!c.table.get(slot).unwrap().enabled);
+            assert_eq!(c.retry_open_at, Some(now + OPEN_RETRY));
+            assert_eq!(c.extra.socket_errors, 1);
+
+            ip("addr add 192.0.2.77/32 dev lo");
+            c.run_timers(now + Duration::from_millis(500));
+            assert!(
+                !c.table.get(slot).unwrap().enabled,
+                "not before the retry time"
+            );
+            c.run_timers(now + OPEN_RETRY);
+            assert!(c.table.get(slot).unwrap().enabled);
+            assert_eq!(c.retry_open_at, None);
+        })
+        .join()
+        .unwrap();
     }
 }
