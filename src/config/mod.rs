@@ -5,7 +5,6 @@
 //! FRR's profile override rule and yields the engine's `SessionSpec`s;
 //! `render` gives back FRR's running-config text for `write terminal`.
 
-mod auth_names;
 mod parse;
 mod render;
 mod resolve;
@@ -18,8 +17,6 @@ use std::net::IpAddr;
 use std::path::Path;
 
 use crate::auth::AuthType;
-
-use auth_names::auth_type_config_name;
 
 /// Key ID used when `authentication-key-id` is not given. BIRD numbers the
 /// passwords of a list from 1 when no `id` is set, so 1 interoperates with a

@@ -8,10 +8,9 @@
 
 use std::net::IpAddr;
 
-use super::auth_names::{all_names, auth_type_from_config_name, auth_type_max_secret_len};
 use super::{
-    auth_type_config_name, AuthConfig, Config, ConfigError, DebugFlags, PeerConfig, ProfileConfig,
-    Settings, DEFAULT_AUTH_KEY_ID, DEFAULT_MINIMUM_TTL, DEFAULT_VRF,
+    AuthConfig, Config, ConfigError, DebugFlags, PeerConfig, ProfileConfig, Settings,
+    DEFAULT_AUTH_KEY_ID, DEFAULT_MINIMUM_TTL, DEFAULT_VRF,
 };
 use crate::auth::AuthType;
 
@@ -626,10 +625,14 @@ fn settings_command(
         ["authentication-type", rest @ ..] => match rest {
             [] => return Err(INCOMPLETE.to_string()),
             [name] => {
-                let t = auth_type_from_config_name(name).ok_or_else(|| {
+                let t = AuthType::from_config_name(name).ok_or_else(|| {
                     format!(
                         "% unknown authentication-type '{name}' (expected {})",
-                        all_names()
+                        AuthType::ALL
+                            .iter()
+                            .map(|t| t.config_name())
+                            .collect::<Vec<_>>()
+                            .join("|")
                     )
                 })?;
                 auth.auth_type = Some((t, line));
@@ -685,13 +688,13 @@ fn finish_auth(a: &AuthDraft) -> Result<Option<AuthConfig>, (usize, String)> {
             "% authentication-key without authentication-type".to_string(),
         )),
         (Some((t, _)), Some((secret, l))) => {
-            let max = auth_type_max_secret_len(*t);
+            let max = t.max_secret_len();
             if secret.is_empty() || secret.len() > max {
                 return Err((
                     *l,
                     format!(
                         "% authentication-key for {} must be 1 to {max} bytes, not {}",
-                        auth_type_config_name(*t),
+                        t.config_name(),
                         secret.len()
                     ),
                 ));

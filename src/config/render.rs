@@ -7,9 +7,7 @@
 
 use std::fmt::Write;
 
-use super::{
-    auth_type_config_name, Config, PeerConfig, Settings, DEFAULT_AUTH_KEY_ID, DEFAULT_VRF,
-};
+use super::{Config, PeerConfig, Settings, DEFAULT_AUTH_KEY_ID, DEFAULT_VRF};
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Kind {
@@ -120,11 +118,7 @@ fn settings(out: &mut String, s: &Settings, kind: Kind) {
         let _ = writeln!(out, "  minimum-ttl {}", s.minimum_ttl);
     }
     if let Some(a) = &s.auth {
-        let _ = writeln!(
-            out,
-            "  authentication-type {}",
-            auth_type_config_name(a.auth_type)
-        );
+        let _ = writeln!(out, "  authentication-type {}", a.auth_type.config_name());
         if a.key_id != DEFAULT_AUTH_KEY_ID {
             let _ = writeln!(out, "  authentication-key-id {}", a.key_id);
         }

@@ -2,9 +2,20 @@
 //! exact text and JSON. Knows nothing of the engine: the daemon hands it plain
 //! `PeerStatus` records.
 //!
-//! SKELETON: `PeerStatus` is the agreed interface; the rest is being written.
+//! Modules: `show` (text/brief/JSON formatting), `json` (json-c's pretty
+//! printer), `grammar` (FRR-style command matching), `cli` (nodes, commands,
+//! replies), `server` (the unix socket and its framing).
 
 use std::net::IpAddr;
+
+pub mod cli;
+pub mod grammar;
+pub mod json;
+pub mod server;
+pub mod show;
+
+pub use cli::{Node, Reply, Session, Step};
+pub use server::{bind, serve, Backend};
 
 /// bfdd's state as FRR names it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

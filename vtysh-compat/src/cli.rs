@@ -1,0 +1,739 @@
+//! The command side of a vty session: which commands exist in which node
+//! (VIEW, ENABLE, CONFIG, as in FRR 8.4's bfdd), what a line means, and the
+//! reply bytes and return code FRR would give. Pure: the caller supplies the
+//! peers when a line asks for them (`Step::Show`).
+
+use std::net::IpAddr;
+use std::sync::OnceLock;
+
+use crate::grammar::{expand, match_words, split_words, MatchError, Tok};
+use crate::show;
+use crate::PeerStatus;
+
+/// FRR's command return codes (lib/command.h) that bfdd-rs produces.
+pub mod ret {
+    pub const SUCCESS: u8 = 0;
+    pub const WARNING: u8 = 1;
+    pub const ERR_NO_MATCH: u8 = 2;
+    pub const ERR_AMBIGUOUS: u8 = 3;
+    pub const ERR_INCOMPLETE: u8 = 4;
+    pub const WARNING_CONFIG_FAILED: u8 = 13;
+}
+
+/// bfdd's protocol name as FRR prints it in "Unknown command" replies.
+pub const PROTOCOL_NAME: &str = "BFD";
+
+/// CLI node of a session. Every vty-socket session starts in `View`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Node {
+    View,
+    Enable,
+    Config,
+}
+
+/// Which `show bfd peers` variant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PeersView {
+    Detail,
+    Brief,
+    Counters,
+}
+
+/// `show bfd peer <...>`: how the user named the peer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PeerSelector {
+    /// Label, or the address as typed when it is one.
+    pub label: Option<String>,
+    pub peer: Option<IpAddr>,
+    pub multihop: bool,
+    pub local: Option<IpAddr>,
+    pub interface: Option<String>,
+}
+
+/// A parsed command line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Command {
+    /// Accepted, nothing to do (XFRR markers, terminal length, ...).
+    Nothing,
+    Enable,
+    Disable,
+    End,
+    /// `exit`/`quit`: one node up, or close the session from VIEW/ENABLE.
+    Exit,
+    ConfigureTerminal,
+    Echo(String),
+    ShowVersion,
+    ShowPeers {
+        vrf: Option<String>,
+        view: PeersView,
+        json: bool,
+    },
+    ShowPeer {
+        vrf: Option<String>,
+        selector: PeerSelector,
+        counters: bool,
+        json: bool,
+    },
+}
+
+/// What a command line produced: output (no NUL inside), the return code
+/// for the trailer, and whether the session ends after the reply.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reply {
+    pub output: Vec<u8>,
+    pub ret: u8,
+    pub close: bool,
+}
+
+impl Reply {
+    fn ok(output: impl Into<Vec<u8>>) -> Reply {
+        Reply {
+            output: output.into(),
+            ret: ret::SUCCESS,
+            close: false,
+        }
+    }
+
+    /// The bytes on the wire: output then `00 00 00 <ret>`.
+    pub fn to_wire(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(self.output.len() + 4);
+        out.extend(self.output.iter().filter(|b| **b != 0));
+        out.extend([0, 0, 0, self.ret]);
+        out
+    }
+}
+
+/// Either a finished reply, or a show command that needs the peers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Step {
+    Reply(Reply),
+    Show(Command),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Id {
+    Enable,
+    Disable,
+    End,
+    Exit,
+    Configure,
+    Echo,
+    ShowVersion,
+    Nothing,
+    ShowPeers,
+    ShowPeer,
+}
+
+type Table = Vec<(Vec<Tok>, Id)>;
+
+const VIEW_CMDS: &[(&str, Id)] = &[
+    ("enable", Id::Enable),
+    ("exit", Id::Exit),
+    ("quit", Id::Exit),
+    ("echo .MESSAGE", Id::Echo),
+    ("show version", Id::ShowVersion),
+    ("terminal length (0-512)", Id::Nothing),
+    ("terminal no length", Id::Nothing),
+];
+
+const ENABLE_CMDS: &[(&str, Id)] = &[
+    ("disable", Id::Disable),
+    ("end", Id::End),
+    ("configure [terminal]", Id::Configure),
+    ("show bfd [vrf NAME] peers [brief] [json]", Id::ShowPeers),
+    ("show bfd [vrf NAME] peers counters [json]", Id::ShowPeers),
+    (
+        "show bfd [vrf NAME] peer <WORD|A.B.C.D|X:X::X:X> [{multihop|local-address <A.B.C.D|X:X::X:X>|interface IFNAME}] [counters] [json]",
+        Id::ShowPeer,
+    ),
+];
+
+const CONFIG_CMDS: &[(&str, Id)] = &[
+    ("end", Id::End),
+    ("exit", Id::Exit),
+    ("quit", Id::Exit),
+    ("XFRR_start_configuration", Id::Nothing),
+    ("XFRR_end_configuration", Id::Nothing),
+    // Passwords guard FRR's TCP vty, which bfdd-rs does not have: accepted
+    // so that config files written for FRR load, and ignored.
+    ("enable password [(8-8)] WORD", Id::Nothing),
+    ("no enable password", Id::Nothing),
+    ("password [(8-8)] WORD", Id::Nothing),
+    ("no password", Id::Nothing),
+];
+
+fn build(lists: &[&[(&str, Id)]]) -> Table {
+    let mut table = Vec::new();
+    for list in lists {
+        for (syntax, id) in *list {
+            for tokens in expand(syntax) {
+                table.push((tokens, *id));
+            }
+        }
+    }
+    table
+}
+
+fn table(node: Node) -> &'static Table {
+    static VIEW: OnceLock<Table> = OnceLock::new();
+    static ENABLE: OnceLock<Table> = OnceLock::new();
+    static CONFIG: OnceLock<Table> = OnceLock::new();
+    match node {
+        Node::View => VIEW.get_or_init(|| build(&[VIEW_CMDS])),
+        // ENABLE has every VIEW command too, as in FRR.
+        Node::Enable => ENABLE.get_or_init(|| build(&[VIEW_CMDS, ENABLE_CMDS])),
+        Node::Config => CONFIG.get_or_init(|| build(&[CONFIG_CMDS])),
+    }
+}
+
+/// Parses one command line (without its NUL) in `node`. `Ok(None)` for an
+/// empty line or a comment. The `do` prefix is the caller's business
+/// (`Session` handles it).
+pub fn parse(node: Node, line: &[u8]) -> Result<Option<Command>, MatchError> {
+    let Some(words) = split_words(line) else {
+        return Ok(None);
+    };
+    parse_words(node, &words).map(Some)
+}
+
+fn text(word: &[u8]) -> String {
+    String::from_utf8_lossy(word).into_owned()
+}
+
+fn parse_words(node: Node, words: &[&[u8]]) -> Result<Command, MatchError> {
+    let id = *match_words(table(node), words)?;
+    Ok(match id {
+        Id::Enable => Command::Enable,
+        Id::Disable => Command::Disable,
+        Id::End => Command::End,
+        Id::Exit => Command::Exit,
+        Id::Configure => Command::ConfigureTerminal,
+        Id::Nothing => Command::Nothing,
+        Id::ShowVersion => Command::ShowVersion,
+        Id::Echo => Command::Echo(
+            words[1..]
+                .iter()
+                .map(|w| text(w))
+                .collect::<Vec<_>>()
+                .join(" "),
+        ),
+        Id::ShowPeers => show_peers_args(words),
+        Id::ShowPeer => show_peer_args(words),
+    })
+}
+
+/// Words after `show bfd`, with an optional `vrf NAME` taken off the front.
+fn vrf_and_rest<'a>(words: &'a [&'a [u8]]) -> (Option<String>, &'a [&'a [u8]]) {
+    let rest = &words[2..];
+    // The matcher accepted the line, so a word matching "vrf" here is the
+    // keyword (a peer is never named before "peer"/"peers").
+    if rest.len() >= 2 && b"vrf".starts_with(rest[0]) && !b"peers".starts_with(rest[0]) {
+        (Some(text(rest[1])), &rest[2..])
+    } else {
+        (None, rest)
+    }
+}
+
+fn is_kw(word: &[u8], kw: &str) -> bool {
+    !word.is_empty() && kw.as_bytes().starts_with(word)
+}
+
+fn show_peers_args(words: &[&[u8]]) -> Command {
+    let (vrf, rest) = vrf_and_rest(words);
+    // rest[0] is "peers"; what follows is brief|counters and/or json.
+    let mut view = PeersView::Detail;
+    let mut json = false;
+    for w in &rest[1..] {
+        if is_kw(w, "json") {
+            json = true;
+        } else if is_kw(w, "brief") {
+            view = PeersView::Brief;
+        } else if is_kw(w, "counters") {
+            view = PeersView::Counters;
+        }
+    }
+    Command::ShowPeers { vrf, view, json }
+}
+
+fn show_peer_args(words: &[&[u8]]) -> Command {
+    let (vrf, rest) = vrf_and_rest(words);
+    // rest[0] is "peer", rest[1] the peer; options follow.
+    let name = rest.get(1).map(|w| text(w)).unwrap_or_default();
+    let peer: Option<IpAddr> = name.parse().ok();
+    let mut selector = PeerSelector {
+        label: if peer.is_none() { Some(name) } else { None },
+        peer,
+        multihop: false,
+        local: None,
+        interface: None,
+    };
+    let mut counters = false;
+    let mut json = false;
+    let mut i = 2;
+    while i < rest.len() {
+        let w = rest[i];
+        if is_kw(w, "multihop") {
+            selector.multihop = true;
+        } else if is_kw(w, "local-address") && i + 1 < rest.len() {
+            selector.local = text(rest[i + 1]).parse().ok();
+            i += 1;
+        } else if is_kw(w, "interface") && i + 1 < rest.len() {
+            selector.interface = Some(text(rest[i + 1]));
+            i += 1;
+        } else if is_kw(w, "counters") {
+            counters = true;
+        } else if is_kw(w, "json") {
+            json = true;
+        }
+        i += 1;
+    }
+    Command::ShowPeer {
+        vrf,
+        selector,
+        counters,
+        json,
+    }
+}
+
+/// One vty session's CLI state.
+#[derive(Debug, Clone)]
+pub struct Session {
+    node: Node,
+}
+
+impl Default for Session {
+    fn default() -> Self {
+        Session::new()
+    }
+}
+
+impl Session {
+    pub fn new() -> Session {
+        Session { node: Node::View }
+    }
+
+    pub fn node(&self) -> Node {
+        self.node
+    }
+
+    /// Runs one line (the bytes before its NUL). Show commands come back as
+    /// `Step::Show`, to be finished with [`render_show`].
+    pub fn execute(&mut self, line: &[u8]) -> Step {
+        let Some(words) = split_words(line) else {
+            return Step::Reply(Reply::ok(Vec::new()));
+        };
+        // FRR's `do` shortcut: from ENABLE and CONFIG, run the rest as if
+        // in ENABLE.
+        let (node, words) = if self.node != Node::View && words[0] == b"do" {
+            (Node::Enable, &words[1..])
+        } else {
+            (self.node, &words[..])
+        };
+        let parsed = if words.is_empty() {
+            Err(MatchError::Incomplete)
+        } else {
+            parse_words(node, words)
+        };
+        match parsed {
+            Ok(cmd) => self.run(cmd),
+            Err(e) => Step::Reply(error_reply(e, line)),
+        }
+    }
+
+    fn run(&mut self, cmd: Command) -> Step {
+        let mut reply = Reply::ok(Vec::new());
+        match cmd {
+            Command::Nothing => {}
+            Command::Enable => self.node = Node::Enable,
+            Command::Disable => self.node = Node::View,
+            Command::End => self.node = Node::Enable,
+            Command::ConfigureTerminal => self.node = Node::Config,
+            Command::Exit => match self.node {
+                Node::View | Node::Enable => reply.close = true,
+                Node::Config => self.node = Node::Enable,
+            },
+            Command::Echo(msg) => reply.output = format!("{msg}\n").into_bytes(),
+            Command::ShowVersion => {
+                reply.output = format!(
+                    "bfdd-rs {} (FRRouting 8.4 compatible bfdd).\n",
+                    env!("CARGO_PKG_VERSION")
+                )
+                .into_bytes()
+            }
+            show @ (Command::ShowPeers { .. } | Command::ShowPeer { .. }) => {
+                return Step::Show(show)
+            }
+        }
+        Step::Reply(reply)
+    }
+}
+
+/// FRR's error texts for lines that did not run.
+pub fn error_reply(err: MatchError, line: &[u8]) -> Reply {
+    let (output, ret) = match err {
+        MatchError::NoMatch => {
+            let mut out = format!("% [{PROTOCOL_NAME}] Unknown command: ").into_bytes();
+            out.extend_from_slice(line);
+            out.push(b'\n');
+            (out, ret::ERR_NO_MATCH)
+        }
+        MatchError::Ambiguous => (b"% Ambiguous command.\n".to_vec(), ret::ERR_AMBIGUOUS),
+        MatchError::Incomplete => (b"% Command incomplete.\n".to_vec(), ret::ERR_INCOMPLETE),
+    };
+    Reply {
+        output,
+        ret,
+        close: false,
+    }
+}
+
+fn vrf_filter<'a>(vrf: &'a Option<String>, peers: &'a [PeerStatus]) -> Vec<PeerStatus> {
+    peers
+        .iter()
+        .filter(|p| vrf.as_ref().is_none_or(|v| *v == p.vrf))
+        .cloned()
+        .collect()
+}
+
+/// FRR's peer lookup for `show bfd peer ...`: by label, or by address with
+/// multihop, VRF ("default" unless given) and any given local address or
+/// interface matching.
+pub fn find_peer<'a>(
+    vrf: &Option<String>,
+    sel: &PeerSelector,
+    peers: &'a [PeerStatus],
+) -> Option<&'a PeerStatus> {
+    if let Some(label) = &sel.label {
+        return peers.iter().find(|p| p.label.as_deref() == Some(label));
+    }
+    let vrf = vrf.as_deref().unwrap_or("default");
+    peers.iter().find(|p| {
+        Some(p.peer) == sel.peer
+            && p.multihop == sel.multihop
+            && p.vrf == vrf
+            && sel.local.is_none_or(|l| p.local == Some(l))
+            && sel
+                .interface
+                .as_ref()
+                .is_none_or(|i| p.interface.as_ref() == Some(i))
+    })
+}
+
+fn not_found(vrf: &Option<String>, sel: &PeerSelector) -> Reply {
+    let mut what = String::from("peer ");
+    match (&sel.label, sel.peer) {
+        (Some(label), _) => what.push_str(label),
+        (None, Some(addr)) => what.push_str(&addr.to_string()),
+        (None, None) => {}
+    }
+    if let Some(ifname) = &sel.interface {
+        what.push_str(&format!(" interface {ifname}"));
+    }
+    if let Some(local) = sel.local {
+        what.push_str(&format!(" local-address {local}"));
+    }
+    if let Some(vrf) = vrf {
+        what.push_str(&format!(" vrf {vrf}"));
+    }
+    Reply {
+        output: format!("% Unable to find '{what}'\n").into_bytes(),
+        ret: ret::WARNING_CONFIG_FAILED,
+        close: false,
+    }
+}
+
+/// Finishes a `Step::Show` with the daemon's peers (all of them; the VRF
+/// filter is applied here).
+pub fn render_show(cmd: &Command, peers: &[PeerStatus]) -> Reply {
+    match cmd {
+        Command::ShowPeers { vrf, view, json } => {
+            let selected = vrf_filter(vrf, peers);
+            let text = match (view, json) {
+                (PeersView::Detail | PeersView::Brief, true) => show::show_peers_json(&selected),
+                (PeersView::Detail, false) => show::show_peers_text(&selected),
+                (PeersView::Brief, false) => show::show_peers_brief(peers.len(), &selected),
+                (PeersView::Counters, true) => show::show_peers_counters_json(&selected),
+                (PeersView::Counters, false) => show::show_peers_counters_text(&selected),
+            };
+            Reply::ok(text)
+        }
+        Command::ShowPeer {
+            vrf,
+            selector,
+            counters,
+            json,
+        } => match find_peer(vrf, selector, peers) {
+            None => not_found(vrf, selector),
+            Some(p) => Reply::ok(match (counters, json) {
+                (false, false) => show::show_peer_text(p),
+                (false, true) => show::show_peer_json(p),
+                (true, false) => show::show_peer_counters_text(p),
+                (true, true) => show::show_peer_counters_json(p),
+            }),
+        },
+        _ => Reply::ok(Vec::new()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::PeerState;
+
+    fn peer(addr: &str, vrf: &str) -> PeerStatus {
+        PeerStatus {
+            peer: addr.parse().unwrap(),
+            local: None,
+            vrf: vrf.into(),
+            interface: Some("eth0".into()),
+            multihop: false,
+            label: None,
+            local_discr: 1,
+            remote_discr: 0,
+            passive: false,
+            minimum_ttl: 254,
+            state: PeerState::Down,
+            since_change_secs: 0,
+            local_diag: 0,
+            remote_diag: 0,
+            configured: true,
+            detect_mult: 3,
+            receive_interval: 300_000,
+            transmit_interval: 300_000,
+            echo_receive_interval: 50_000,
+            echo_transmit_interval: 50_000,
+            echo_mode: false,
+            remote_detect_mult: 3,
+            remote_receive_interval: 1_000_000,
+            remote_transmit_interval: 1_000_000,
+            remote_echo_receive_interval: 0,
+            control_packet_input: 0,
+            control_packet_output: 0,
+            echo_packet_input: 0,
+            echo_packet_output: 0,
+            session_up: 0,
+            session_down: 0,
+            zebra_notifications: 0,
+        }
+    }
+
+    /// Runs a line, rendering shows against `peers`.
+    fn run(s: &mut Session, line: &str, peers: &[PeerStatus]) -> Reply {
+        match s.execute(line.as_bytes()) {
+            Step::Reply(r) => r,
+            Step::Show(cmd) => render_show(&cmd, peers),
+        }
+    }
+
+    fn out(r: &Reply) -> String {
+        String::from_utf8_lossy(&r.output).into_owned()
+    }
+
+    #[test]
+    fn nodes_and_transitions() {
+        let mut s = Session::new();
+        assert_eq!(s.node(), Node::View);
+        assert_eq!(run(&mut s, "conf t", &[]).ret, ret::ERR_NO_MATCH);
+        assert_eq!(run(&mut s, "en", &[]).ret, ret::SUCCESS);
+        assert_eq!(s.node(), Node::Enable);
+        assert_eq!(run(&mut s, "configure", &[]).ret, ret::SUCCESS);
+        assert_eq!(s.node(), Node::Config);
+        assert_eq!(run(&mut s, "XFRR_start_configuration", &[]).ret, 0);
+        assert_eq!(run(&mut s, "exit", &[]), Reply::ok(Vec::new()));
+        assert_eq!(s.node(), Node::Enable);
+        run(&mut s, "configure terminal", &[]);
+        assert_eq!(run(&mut s, "end", &[]).ret, 0);
+        assert_eq!(s.node(), Node::Enable);
+        assert_eq!(run(&mut s, "disable", &[]).ret, 0);
+        assert_eq!(s.node(), Node::View);
+        let r = run(&mut s, "quit", &[]);
+        assert!(r.close);
+        assert_eq!(r.ret, 0);
+    }
+
+    #[test]
+    fn exit_from_enable_closes() {
+        let mut s = Session::new();
+        run(&mut s, "enable", &[]);
+        assert!(run(&mut s, "exit", &[]).close);
+    }
+
+    #[test]
+    fn error_texts_and_codes() {
+        let mut s = Session::new();
+        let r = run(&mut s, "  foo  ", &[]);
+        assert_eq!(out(&r), "% [BFD] Unknown command:   foo  \n");
+        assert_eq!(r.ret, 2);
+        let r = run(&mut s, "e", &[]);
+        assert_eq!((out(&r).as_str(), r.ret), ("% Ambiguous command.\n", 3));
+        let r = run(&mut s, "echo", &[]);
+        assert_eq!((out(&r).as_str(), r.ret), ("% Command incomplete.\n", 4));
+        let r = run(&mut s, "echo  PING ", &[]);
+        assert_eq!(r.to_wire(), b"PING\n\0\0\0\0");
+        assert_eq!(run(&mut s, "! comment", &[]).to_wire(), [0, 0, 0, 0]);
+        assert_eq!(run(&mut s, "", &[]).to_wire(), [0, 0, 0, 0]);
+        // show bfd is an ENABLE command; `do` does not exist in VIEW
+        assert_eq!(run(&mut s, "show bfd peers", &[]).ret, 2);
+        assert_eq!(run(&mut s, "do show version", &[]).ret, 2);
+    }
+
+    #[test]
+    fn do_shortcut_from_enable_and_config() {
+        let peers = [peer("192.0.2.1", "default")];
+        let mut s = Session::new();
+        run(&mut s, "enable", &[]);
+        assert_eq!(run(&mut s, "do", &[]).ret, ret::ERR_INCOMPLETE);
+        run(&mut s, "conf t", &[]);
+        assert_eq!(run(&mut s, "show bfd peers", &peers).ret, 2);
+        let r = run(&mut s, "do sh bfd peers br", &peers);
+        assert!(out(&r).starts_with("Session count: 1\n"), "{}", out(&r));
+        let r = run(&mut s, "do foo", &peers);
+        assert_eq!(out(&r), "% [BFD] Unknown command: do foo\n");
+        assert_eq!(run(&mut s, "enable", &[]).ret, ret::ERR_INCOMPLETE);
+        assert_eq!(s.node(), Node::Config);
+    }
+
+    #[test]
+    fn parses_show_variants() {
+        let p = |l: &str| parse(Node::Enable, l.as_bytes());
+        assert_eq!(
+            p("show bfd vrf red peers counters json"),
+            Ok(Some(Command::ShowPeers {
+                vrf: Some("red".into()),
+                view: PeersView::Counters,
+                json: true
+            }))
+        );
+        assert_eq!(
+            p("sh b pe br"),
+            Ok(Some(Command::ShowPeers {
+                vrf: None,
+                view: PeersView::Brief,
+                json: false
+            }))
+        );
+        assert_eq!(
+            p("show bfd peer 10.0.0.1 interface eth1 local-address 10.0.0.2 json"),
+            Ok(Some(Command::ShowPeer {
+                vrf: None,
+                selector: PeerSelector {
+                    label: None,
+                    peer: Some("10.0.0.1".parse().unwrap()),
+                    multihop: false,
+                    local: Some("10.0.0.2".parse().unwrap()),
+                    interface: Some("eth1".into()),
+                },
+                counters: false,
+                json: true
+            }))
+        );
+        assert_eq!(
+            p("show bfd peer mylabel counters"),
+            Ok(Some(Command::ShowPeer {
+                vrf: None,
+                selector: PeerSelector {
+                    label: Some("mylabel".into()),
+                    peer: None,
+                    multihop: false,
+                    local: None,
+                    interface: None,
+                },
+                counters: true,
+                json: false
+            }))
+        );
+        assert_eq!(p("show bfd peers json brief"), Err(MatchError::NoMatch));
+        assert_eq!(p("show bfd vrf"), Err(MatchError::Incomplete));
+        assert_eq!(p("   "), Ok(None));
+    }
+
+    #[test]
+    fn vrf_filter_and_lookup() {
+        let peers = [peer("192.0.2.1", "default"), peer("192.0.2.1", "red")];
+        let mut s = Session::new();
+        run(&mut s, "enable", &[]);
+        let r = run(&mut s, "show bfd vrf red peers brief", &peers);
+        let text = out(&r);
+        assert!(text.starts_with("Session count: 2\n"), "{text}");
+        assert_eq!(text.lines().count(), 4, "{text}");
+        let r = run(&mut s, "show bfd vrf red peers json", &peers);
+        assert_eq!(out(&r).matches("\"vrf\":\"red\"").count(), 1);
+        assert!(!out(&r).contains("\"vrf\":\"default\""));
+        let r = run(&mut s, "show bfd peer 192.0.2.1", &peers);
+        assert!(out(&r).contains("vrf default interface eth0"));
+        let r = run(
+            &mut s,
+            "show bfd vrf blue peer 192.0.2.1 interface eth0",
+            &peers,
+        );
+        assert_eq!(
+            (out(&r).as_str(), r.ret),
+            (
+                "% Unable to find 'peer 192.0.2.1 interface eth0 vrf blue'\n",
+                ret::WARNING_CONFIG_FAILED
+            )
+        );
+        let r = run(&mut s, "show bfd peer 192.0.2.1 multihop", &peers);
+        assert_eq!(r.ret, ret::WARNING_CONFIG_FAILED);
+    }
+
+    #[test]
+    fn random_lines_never_panic() {
+        // A cheap in-tree stand-in for the fuzz target: a fixed LCG over an
+        // alphabet of command fragments and raw bytes.
+        let words: &[&[u8]] = &[
+            b"show",
+            b"bfd",
+            b"peers",
+            b"peer",
+            b"vrf",
+            b"brief",
+            b"json",
+            b"counters",
+            b"do",
+            b"enable",
+            b"conf",
+            b"end",
+            b"exit",
+            b"echo",
+            b"multihop",
+            b"local-address",
+            b"interface",
+            b"10.0.0.1",
+            b"::1",
+            b"x",
+            b"",
+            b" ",
+            b"\t",
+            b"\xff\xfe",
+            b"!",
+            b"#",
+            b"terminal",
+            b"length",
+            b"512",
+            b"99999999999999999999",
+        ];
+        let peers = [peer("10.0.0.1", "default")];
+        let mut state: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut next = || {
+            state = state.wrapping_mul(6364136223846793005).wrapping_add(1);
+            (state >> 33) as usize
+        };
+        let mut s = Session::new();
+        for _ in 0..20_000 {
+            let mut line = Vec::new();
+            for _ in 0..next() % 8 {
+                line.extend_from_slice(words[next() % words.len()]);
+                line.push(b' ');
+            }
+            let reply = match s.execute(&line) {
+                Step::Reply(r) => r,
+                Step::Show(cmd) => render_show(&cmd, &peers),
+            };
+            assert!(!reply.to_wire()[..reply.to_wire().len() - 4].contains(&0));
+            if reply.close {
+                s = Session::new();
+            }
+        }
+    }
+}
