@@ -3,10 +3,31 @@
 //! (commands in) and the notification channel (state changes out), so no
 //! control-plane work ever delays a packet.
 //!
-//! SKELETON: the public API below is the agreed interface; bodies are being
-//! written. It may gain items but these must not change.
+//! Files: `thread.rs` the event loop, `commands.rs` the commands, `rx.rs` the
+//! receive path, `tx.rs` transmission and applying session actions,
+//! `table.rs` the session table, `timers.rs` the deadline heap, `links.rs`
+//! path readiness, `sockets.rs` sockets and fds, `wire.rs` the calls into
+//! packet/auth.
+//!
+//! Choices: timers are a binary heap with lazy invalidation (see
+//! `timers.rs`); receive is recvmmsg in batches into buffers allocated once;
+//! transmit uses one socket per session (fixed source port, interface
+//! binding) with one sendto per packet — sendmmsg over shared sockets is left
+//! for the performance work. Only the default VRF is served for now.
+
+mod commands;
+mod links;
+mod rx;
+mod sockets;
+mod table;
+mod thread;
+mod timers;
+mod tx;
+mod wire;
 
 use std::net::IpAddr;
+use std::os::fd::{AsRawFd, OwnedFd};
+use std::sync::{mpsc, Arc};
 use std::time::Duration;
 
 use crate::auth::AuthType;
@@ -128,12 +149,18 @@ pub enum Notification {
 
 /// Sender side for commands; cheap to clone.
 #[derive(Debug, Clone)]
-pub struct EngineHandle {}
+pub struct EngineHandle {
+    commands: mpsc::Sender<Command>,
+    /// eventfd the engine thread waits on next to its sockets.
+    wake: Arc<OwnedFd>,
+}
 
 impl EngineHandle {
     /// Queue a command and wake the engine thread.
-    pub fn send(&self, _cmd: Command) -> Result<(), EngineGone> {
-        todo!()
+    pub fn send(&self, cmd: Command) -> Result<(), EngineGone> {
+        self.commands.send(cmd).map_err(|_| EngineGone)?;
+        sockets::eventfd_signal(self.wake.as_raw_fd());
+        Ok(())
     }
 }
 
@@ -153,10 +180,18 @@ pub struct EngineOptions {
     pub no_ipv6: bool,
 }
 
-/// Start the engine thread. Notifications go to `notify`.
+/// Start the engine thread. Notifications go to `notify`. Sockets are opened
+/// before the thread starts, so a bind failure is returned here. When every
+/// `EngineHandle` is dropped the engine shuts down as on `Command::Shutdown`.
 pub fn spawn(
-    _opts: EngineOptions,
-    _notify: tokio::sync::mpsc::UnboundedSender<Notification>,
+    opts: EngineOptions,
+    notify: tokio::sync::mpsc::UnboundedSender<Notification>,
 ) -> std::io::Result<(EngineHandle, std::thread::JoinHandle<()>)> {
-    todo!()
+    let wake = Arc::new(sockets::eventfd()?);
+    let (tx, rx) = mpsc::channel();
+    let engine = thread::Engine::new(&opts, notify, rx, wake.clone())?;
+    let join = std::thread::Builder::new()
+        .name("bfd-engine".into())
+        .spawn(move || engine.run())?;
+    Ok((EngineHandle { commands: tx, wake }, join))
 }

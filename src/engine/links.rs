@@ -1,0 +1,144 @@
+//! Readiness of sessions from the set of links and addresses (rtnetlink's
+//! view, sent by the control plane as `Command::Links`): whether a session's
+//! path exists, so it may run on the wire, and which interface it is bound to.
+
+use std::collections::HashMap;
+
+use super::{LinkInfo, SessionKey};
+
+/// The last link set received, with an index → name map for packet demux.
+#[derive(Debug, Default)]
+pub struct LinkTable {
+    links: Vec<LinkInfo>,
+    names: HashMap<u32, String>,
+}
+
+impl LinkTable {
+    pub fn new(links: Vec<LinkInfo>) -> LinkTable {
+        let names = links.iter().map(|l| (l.ifindex, l.name.clone())).collect();
+        LinkTable { links, names }
+    }
+
+    pub fn name_of(&self, ifindex: u32) -> Option<&str> {
+        self.names.get(&ifindex).map(String::as_str)
+    }
+
+    pub fn links(&self) -> &[LinkInfo] {
+        &self.links
+    }
+}
+
+/// Whether the session's path is present: None = disabled; Some(ifindex) =
+/// enabled, bound to that interface when it has one.
+///
+/// - single-hop with an interface: it exists, is up and (if a local address
+///   is set) holds the local address;
+/// - single-hop without an interface: the local address (if set) is on some up link;
+/// - multihop: the local address (if set) is on some link.
+///
+/// Only the default VRF is served for now: other VRFs stay disabled.
+pub fn readiness(key: &SessionKey, links: &[LinkInfo]) -> Option<Option<u32>> {
+    if key.vrf != "default" {
+        return None;
+    }
+    if key.multihop {
+        return match key.local {
+            Some(local) => links
+                .iter()
+                .any(|l| l.addrs.contains(&local))
+                .then_some(None),
+            None => Some(None),
+        };
+    }
+    match &key.ifname {
+        Some(name) => {
+            let link = links.iter().find(|l| &l.name == name && l.up)?;
+            if let Some(local) = key.local {
+                if !link.addrs.contains(&local) {
+                    return None;
+                }
+            }
+            Some(Some(link.ifindex))
+        }
+        None => match key.local {
+            Some(local) => links
+                .iter()
+                .any(|l| l.up && l.addrs.contains(&local))
+                .then_some(None),
+            None => Some(None),
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn link(ifindex: u32, name: &str, up: bool, addrs: &[&str]) -> LinkInfo {
+        LinkInfo {
+            ifindex,
+            name: name.into(),
+            up,
+            addrs: addrs.iter().map(|a| a.parse().unwrap()).collect(),
+        }
+    }
+
+    fn key(local: Option<&str>, ifname: Option<&str>, multihop: bool) -> SessionKey {
+        SessionKey {
+            peer: "10.0.0.2".parse().unwrap(),
+            local: local.map(|l| l.parse().unwrap()),
+            ifname: ifname.map(str::to_string),
+            vrf: "default".into(),
+            multihop,
+        }
+    }
+
+    #[test]
+    fn single_hop_with_interface() {
+        let up = [link(3, "eth0", true, &["10.0.0.1"])];
+        let down = [link(3, "eth0", false, &["10.0.0.1"])];
+        assert_eq!(
+            readiness(&key(None, Some("eth0"), false), &up),
+            Some(Some(3))
+        );
+        assert_eq!(
+            readiness(&key(Some("10.0.0.1"), Some("eth0"), false), &up),
+            Some(Some(3))
+        );
+        assert_eq!(
+            readiness(&key(Some("10.0.0.9"), Some("eth0"), false), &up),
+            None
+        );
+        assert_eq!(readiness(&key(None, Some("eth0"), false), &down), None);
+        assert_eq!(readiness(&key(None, Some("eth1"), false), &up), None);
+        // Recreated with a new index: the new index is reported.
+        let again = [link(9, "eth0", true, &[])];
+        assert_eq!(
+            readiness(&key(None, Some("eth0"), false), &again),
+            Some(Some(9))
+        );
+    }
+
+    #[test]
+    fn single_hop_without_interface_and_multihop() {
+        let links = [
+            link(3, "eth0", false, &["10.0.0.1"]),
+            link(4, "eth1", true, &["10.0.1.1"]),
+        ];
+        assert_eq!(readiness(&key(None, None, false), &links), Some(None));
+        assert_eq!(
+            readiness(&key(Some("10.0.1.1"), None, false), &links),
+            Some(None)
+        );
+        // On a down link: not ready for single-hop, ready for multihop.
+        assert_eq!(readiness(&key(Some("10.0.0.1"), None, false), &links), None);
+        assert_eq!(
+            readiness(&key(Some("10.0.0.1"), None, true), &links),
+            Some(None)
+        );
+        assert_eq!(readiness(&key(Some("10.9.9.9"), None, true), &links), None);
+        let mut k = key(None, None, false);
+        k.vrf = "red".into();
+        assert_eq!(readiness(&k, &links), None);
+    }
+}

@@ -1,0 +1,313 @@
+//! The session table: a slab of entries (slot indices stay stable while a
+//! session lives; a generation counter tells reused slots apart for the timer
+//! heap), an index by local discriminator for Your Discriminator demux, an
+//! exact index by key for upsert/remove, and an index by (peer, multihop) for
+//! the Your Discriminator = 0 lookup with FRR's matching rule.
+
+use std::collections::HashMap;
+use std::net::IpAddr;
+use std::time::Instant;
+
+use socket2::{SockAddr, Socket};
+
+use super::wire::AuthState;
+use super::{SessionCounters, SessionKey, SessionSpec};
+use crate::session::Session;
+
+/// Everything the engine keeps for one session.
+#[derive(Debug)]
+pub struct Entry {
+    pub spec: SessionSpec,
+    pub session: Session,
+    pub auth: Option<AuthState>,
+    pub counters: SessionCounters,
+    /// The path is present: the session runs on the wire.
+    pub enabled: bool,
+    /// `path_down` was called and `path_up` is owed when the path returns.
+    pub path_downed: bool,
+    /// Interface index the session is bound to (single-hop with interface).
+    pub ifindex: Option<u32>,
+    /// Transmit socket, open while enabled.
+    pub socket: Option<Socket>,
+    /// Source port, fixed for the session's life.
+    pub src_port: u16,
+    /// Peer address and BFD port, precomputed for sendto.
+    pub dest: SockAddr,
+    /// Deadline currently in the timer heap (None = not armed).
+    pub armed: Option<Instant>,
+}
+
+#[derive(Debug, Default)]
+struct Slot {
+    generation: u32,
+    entry: Option<Entry>,
+}
+
+#[derive(Debug, Default)]
+pub struct Table {
+    slots: Vec<Slot>,
+    free: Vec<usize>,
+    by_discr: HashMap<u32, usize>,
+    by_key: HashMap<SessionKey, usize>,
+    by_peer: HashMap<(IpAddr, bool), Vec<usize>>,
+}
+
+/// What a received packet with Your Discriminator 0 tells about its session.
+#[derive(Debug, Clone, Copy)]
+pub struct RxKey<'a> {
+    pub peer: IpAddr,
+    pub local: Option<IpAddr>,
+    pub ifname: Option<&'a str>,
+    pub vrf: &'a str,
+    pub multihop: bool,
+}
+
+/// FRR's matching rule: peer, vrf and multihop must be equal; the local
+/// address is compared only if both sides know it, the interface name only if
+/// both sides know it. Returns how many optional fields matched (for choosing
+/// the most specific session), or None when the key does not match.
+pub fn key_match(key: &SessionKey, rx: &RxKey<'_>) -> Option<u8> {
+    if key.peer != rx.peer || key.multihop != rx.multihop || key.vrf != rx.vrf {
+        return None;
+    }
+    let mut score = 0;
+    if let (Some(a), Some(b)) = (key.local, rx.local) {
+        if a != b {
+            return None;
+        }
+        score += 1;
+    }
+    if let (Some(a), Some(b)) = (key.ifname.as_deref(), rx.ifname) {
+        if a != b {
+            return None;
+        }
+        score += 1;
+    }
+    Some(score)
+}
+
+impl Table {
+    pub fn new() -> Table {
+        Table::default()
+    }
+
+    pub fn len(&self) -> usize {
+        self.by_discr.len()
+    }
+
+    pub fn contains_discr(&self, discr: u32) -> bool {
+        self.by_discr.contains_key(&discr)
+    }
+
+    pub fn insert(&mut self, entry: Entry) -> usize {
+        let discr = entry.session.local_discr();
+        let key = entry.spec.key.clone();
+        let peer_key = (key.peer, key.multihop);
+        let slot = match self.free.pop() {
+            Some(s) => s,
+            None => {
+                self.slots.push(Slot::default());
+                self.slots.len() - 1
+            }
+        };
+        self.slots[slot].entry = Some(entry);
+        self.by_discr.insert(discr, slot);
+        self.by_key.insert(key, slot);
+        self.by_peer.entry(peer_key).or_default().push(slot);
+        slot
+    }
+
+    pub fn remove(&mut self, slot: usize) -> Option<Entry> {
+        let s = self.slots.get_mut(slot)?;
+        let entry = s.entry.take()?;
+        s.generation = s.generation.wrapping_add(1);
+        self.free.push(slot);
+        self.by_discr.remove(&entry.session.local_discr());
+        self.by_key.remove(&entry.spec.key);
+        let peer_key = (entry.spec.key.peer, entry.spec.key.multihop);
+        if let Some(v) = self.by_peer.get_mut(&peer_key) {
+            v.retain(|&x| x != slot);
+            if v.is_empty() {
+                self.by_peer.remove(&peer_key);
+            }
+        }
+        Some(entry)
+    }
+
+    pub fn get(&self, slot: usize) -> Option<&Entry> {
+        self.slots.get(slot)?.entry.as_ref()
+    }
+
+    pub fn get_mut(&mut self, slot: usize) -> Option<&mut Entry> {
+        self.slots.get_mut(slot)?.entry.as_mut()
+    }
+
+    pub fn generation(&self, slot: usize) -> u32 {
+        self.slots.get(slot).map(|s| s.generation).unwrap_or(0)
+    }
+
+    pub fn by_discr(&self, discr: u32) -> Option<usize> {
+        self.by_discr.get(&discr).copied()
+    }
+
+    pub fn by_key(&self, key: &SessionKey) -> Option<usize> {
+        self.by_key.get(key).copied()
+    }
+
+    /// The session a Your Discriminator = 0 packet belongs to, if any.
+    pub fn lookup_rx(&self, rx: &RxKey<'_>) -> Option<usize> {
+        let candidates = self.by_peer.get(&(rx.peer, rx.multihop))?;
+        let mut best: Option<(u8, usize)> = None;
+        for &slot in candidates {
+            let Some(e) = self.get(slot) else { continue };
+            if let Some(score) = key_match(&e.spec.key, rx) {
+                if best.is_none_or(|(b, _)| score > b) {
+                    best = Some((score, slot));
+                }
+            }
+        }
+        best.map(|(_, s)| s)
+    }
+
+    /// Slots of every live session (allocates; for commands, not packets).
+    pub fn slots(&self) -> Vec<usize> {
+        self.slots
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| s.entry.is_some())
+            .map(|(i, _)| i)
+            .collect()
+    }
+
+    pub fn entries(&self) -> impl Iterator<Item = &Entry> {
+        self.slots.iter().filter_map(|s| s.entry.as_ref())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(peer: &str, local: Option<&str>, ifname: Option<&str>, multihop: bool) -> SessionKey {
+        SessionKey {
+            peer: peer.parse().unwrap(),
+            local: local.map(|l| l.parse().unwrap()),
+            ifname: ifname.map(str::to_string),
+            vrf: "default".into(),
+            multihop,
+        }
+    }
+
+    fn rx<'a>(
+        peer: &str,
+        local: Option<&str>,
+        ifname: Option<&'a str>,
+        multihop: bool,
+    ) -> RxKey<'a> {
+        RxKey {
+            peer: peer.parse().unwrap(),
+            local: local.map(|l| l.parse().unwrap()),
+            ifname,
+            vrf: "default",
+            multihop,
+        }
+    }
+
+    #[test]
+    fn local_and_ifname_compared_only_when_both_set() {
+        let k = key("10.0.0.2", None, None, false);
+        assert_eq!(
+            key_match(&k, &rx("10.0.0.2", Some("10.0.0.1"), Some("eth0"), false)),
+            Some(0)
+        );
+        let k = key("10.0.0.2", Some("10.0.0.1"), Some("eth0"), false);
+        assert_eq!(
+            key_match(&k, &rx("10.0.0.2", Some("10.0.0.1"), Some("eth0"), false)),
+            Some(2)
+        );
+        assert_eq!(key_match(&k, &rx("10.0.0.2", None, None, false)), Some(0));
+        assert_eq!(
+            key_match(&k, &rx("10.0.0.2", Some("10.0.0.9"), Some("eth0"), false)),
+            None
+        );
+        assert_eq!(
+            key_match(&k, &rx("10.0.0.2", Some("10.0.0.1"), Some("eth1"), false)),
+            None
+        );
+    }
+
+    fn entry(k: SessionKey, discr: u32) -> Entry {
+        let now = Instant::now();
+        Entry {
+            dest: super::super::sockets::dest_addr(k.peer, k.multihop, 0),
+            spec: SessionSpec {
+                key: k,
+                params: Default::default(),
+                auth: None,
+                minimum_ttl: 254,
+                configured: true,
+                echo_mode: false,
+                echo_transmit_interval: 50_000,
+            },
+            session: Session::new(discr, Default::default(), 1, now),
+            auth: None,
+            counters: SessionCounters::default(),
+            enabled: false,
+            path_downed: false,
+            ifindex: None,
+            socket: None,
+            src_port: 49152,
+            armed: None,
+        }
+    }
+
+    #[test]
+    fn lookup_prefers_the_most_specific_session() {
+        let mut t = Table::new();
+        let any = t.insert(entry(key("10.0.0.2", None, None, false), 1));
+        let eth0 = t.insert(entry(
+            key("10.0.0.2", Some("10.0.0.1"), Some("eth0"), false),
+            2,
+        ));
+        let mh = t.insert(entry(key("10.0.0.2", None, None, true), 3));
+        assert_eq!(
+            t.lookup_rx(&rx("10.0.0.2", Some("10.0.0.1"), Some("eth0"), false)),
+            Some(eth0)
+        );
+        assert_eq!(
+            t.lookup_rx(&rx("10.0.0.2", Some("10.0.0.1"), Some("eth1"), false)),
+            Some(any)
+        );
+        assert_eq!(t.lookup_rx(&rx("10.0.0.2", None, None, true)), Some(mh));
+        assert_eq!(t.lookup_rx(&rx("10.0.0.3", None, None, false)), None);
+        assert_eq!(t.by_discr(2), Some(eth0));
+        assert_eq!(t.len(), 3);
+    }
+
+    #[test]
+    fn removal_clears_indexes_and_bumps_generation() {
+        let mut t = Table::new();
+        let k = key("10.0.0.2", None, None, false);
+        let s = t.insert(entry(k.clone(), 9));
+        let g = t.generation(s);
+        assert!(t.remove(s).is_some());
+        assert!(t.remove(s).is_none());
+        assert_eq!(t.by_discr(9), None);
+        assert_eq!(t.by_key(&k), None);
+        assert_eq!(t.lookup_rx(&rx("10.0.0.2", None, None, false)), None);
+        assert_ne!(t.generation(s), g);
+        // The slot is reused.
+        assert_eq!(t.insert(entry(k, 10)), s);
+        assert_eq!(t.slots(), vec![s]);
+    }
+
+    #[test]
+    fn peer_multihop_and_vrf_must_match() {
+        let k = key("10.0.0.2", None, None, false);
+        assert_eq!(key_match(&k, &rx("10.0.0.3", None, None, false)), None);
+        assert_eq!(key_match(&k, &rx("10.0.0.2", None, None, true)), None);
+        let mut r = rx("10.0.0.2", None, None, false);
+        r.vrf = "red";
+        assert_eq!(key_match(&k, &r), None);
+    }
+}
