@@ -321,3 +321,64 @@ fn daemon_refuses_bad_config_and_unusable_vty_dir() {
     assert_eq!(st.code(), Some(1));
     wait_until("failed child removes its pid file", || dir.pid().is_none());
 }
+
+#[test]
+fn foreground_logs_to_stdout_and_stops_on_sigint() {
+    let ns = Netns::new("e2e-fg");
+    let dir = Scratch::new("e2e-fg");
+    std::fs::write(dir.path("bfdd.conf"), config(&[A_TO_B, B_TO_A])).expect("config");
+    let d = dir.0.to_string_lossy();
+    let mut child = Command::new("ip")
+        .args([
+            "netns",
+            "exec",
+            &ns.0,
+            env!("CARGO_BIN_EXE_bfdd-rs"),
+            "--standalone",
+            "-f",
+            &format!("{d}/bfdd.conf"),
+            "-i",
+            &format!("{d}/bfdd.pid"),
+            "--vty_socket",
+            &d,
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    // `ip netns exec` execs the daemon in place: same pid.
+    let pid = i32::try_from(child.id()).expect("pid");
+    let sock = dir.path("bfdd.vty");
+    wait_until("vty socket", || sock.exists());
+    assert_eq!(
+        dir.pid(),
+        Some(pid),
+        "pid file names the foreground process"
+    );
+    wait_until("sessions up", || brief(&sock).matches(" up ").count() == 2);
+
+    signal(pid, libc::SIGINT);
+    let deadline = Instant::now() + Duration::from_secs(5);
+    let status = loop {
+        if let Some(st) = child.try_wait().expect("wait") {
+            break st;
+        }
+        assert!(Instant::now() < deadline, "no exit after SIGINT");
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let out = child.wait_with_output().expect("output");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(status.success(), "exit {status:?}; stdout:\n{stdout}");
+    for line in [
+        "bfdd-rs ready",
+        "Init -> Up",
+        "shutting down: AdminDown to every peer",
+        "exiting",
+    ] {
+        assert!(
+            stdout.contains(line),
+            "{line:?} missing from stdout:\n{stdout}"
+        );
+    }
+    assert!(!sock.exists() && dir.pid().is_none(), "files left behind");
+}
