@@ -111,12 +111,12 @@ trap cleanup_netns EXIT
 step "cargo fmt" cargo fmt --all --check
 step "cargo clippy" cargo clippy --workspace --all-targets -- -D warnings
 step "cargo build --release" cargo build --release
-step "unit + integration tests" cargo test --workspace --exclude topotests
+step "unit + integration tests" cargo test --workspace --exclude topotests --no-fail-fast
 # The topotests run the release build of bfdd-rs (not the debug one the
 # previous step may have rebuilt more recently).
 export BFDD_RS_BIN="$TARGET_DIR/release/bfdd-rs"
 step "topotests" timeout --kill-after=60 "${TOPOTESTS_TIMEOUT:-45m}" \
-  cargo test -p topotests --release -- --test-threads=1 ${TOPOTESTS_FILTER:-}
+  cargo test -p topotests --release --no-fail-fast -- --test-threads=1 ${TOPOTESTS_FILTER:-}
 
 # ---- summary ----------------------------------------------------------------
 passed=0; failed=0; ignored=0
