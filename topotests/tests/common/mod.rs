@@ -374,9 +374,12 @@ pub fn cut_detect_restore(subject: &Subject, remote: &Remote, sessions: &[Sess],
         );
         let interval = p.receive_interval.max(p.remote_transmit_interval);
         let detect = p.remote_detect_multiplier * interval;
-        assert!(
-            detect > 0,
-            "{}: zero detection time: {}",
+        // Both ends run TX/RX/MULT here, so the JSON must show exactly that.
+        let configured = u64::from(MULT) * u64::from(TX.max(RX));
+        assert_eq!(
+            detect,
+            configured,
+            "{}: detection time from JSON: {}",
             s.label,
             p.summary()
         );
