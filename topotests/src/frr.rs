@@ -1,0 +1,135 @@
+//! A real FRR 8.4 router in a namespace: zebra and bfdd started by hand with
+//! their own instance directory (config, pid files, vty sockets, ZAPI socket,
+//! logs), as user frr (FRR refuses `-u root`) and with no TCP vty (`-P 0`).
+
+use crate::cmd;
+use crate::daemon::{chown_frr, run_daemonizing, wait_path};
+use crate::lab::Lab;
+use crate::netns::Netns;
+use crate::vtysh::Vtysh;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+const FRR_BIN: &str = "/usr/lib/frr";
+
+pub struct FrrRouter {
+    name: String,
+    dir: PathBuf,
+    vty: Vtysh,
+}
+
+impl FrrRouter {
+    /// Starts zebra and bfdd in `ns`; `bfd_block` is the `bfd ...` config.
+    pub fn start(lab: &Lab, ns: &Netns, name: &str, bfd_block: &str) -> FrrRouter {
+        let dir = lab.instance_dir(name);
+        let d = dir.to_string_lossy().into_owned();
+        std::fs::write(
+            dir.join("zebra.conf"),
+            format!("hostname {name}\nlog file {d}/zebra.log informational\nlog timestamp precision 6\n"),
+        )
+        .expect("write zebra.conf");
+        std::fs::write(
+            dir.join("bfdd.conf"),
+            format!(
+                "hostname {name}\nlog file {d}/bfdd.log debugging\nlog timestamp precision 6\n\
+                 debug bfd peer\ndebug bfd network\ndebug bfd zebra\n!\n{bfd_block}"
+            ),
+        )
+        .expect("write bfdd.conf");
+        chown_frr(&dir);
+        lab.add_log(&format!("{name} bfdd.conf"), &dir.join("bfdd.conf"));
+        lab.add_log(&format!("{name} zebra.stderr"), &dir.join("zebra.stderr"));
+        lab.add_log(&format!("{name} bfdd.stderr"), &dir.join("bfdd.stderr"));
+        lab.add_log(&format!("{name} bfdd.log"), &dir.join("bfdd.log"));
+        let router = FrrRouter {
+            name: name.to_string(),
+            vty: Vtysh::new(&dir),
+            dir,
+        };
+        router.start_daemon(ns, "zebra", &["-s", "90000000"]);
+        wait_path(&router.dir.join("zserv.api"), Duration::from_secs(15))
+            .unwrap_or_else(|e| panic!("{name}: zebra has no ZAPI socket: {e}"));
+        let ctl = format!("{d}/bfdd.sock");
+        router.start_daemon(ns, "bfdd", &["--bfdctl", &ctl]);
+        crate::poll::wait_for(
+            &format!("{name}: bfdd answering vtysh"),
+            Duration::from_secs(15),
+            Duration::from_millis(100),
+            || router.vty.peers().map(|_| ()),
+        );
+        router
+    }
+
+    fn start_daemon(&self, ns: &Netns, daemon: &str, extra: &[&str]) {
+        let d = self.dir.to_string_lossy().into_owned();
+        let bin = format!("{FRR_BIN}/{daemon}");
+        let conf = format!("{d}/{daemon}.conf");
+        let pid = format!("{d}/{daemon}.pid");
+        let zserv = format!("{d}/zserv.api");
+        let mut argv = vec![
+            bin.as_str(),
+            "-d",
+            "-u",
+            "frr",
+            "-g",
+            "frr",
+            "-P",
+            "0",
+            "-f",
+            &conf,
+            "-i",
+            &pid,
+            "--vty_socket",
+            &d,
+            "-z",
+            &zserv,
+        ];
+        argv.extend_from_slice(extra);
+        run_daemonizing(ns.name(), &argv, &self.dir.join(format!("{daemon}.stderr")))
+            .unwrap_or_else(|e| panic!("{}: {e}", self.name));
+        wait_path(
+            &self.dir.join(format!("{daemon}.vty")),
+            Duration::from_secs(15),
+        )
+        .unwrap_or_else(|e| panic!("{}: {daemon} has no vty socket: {e}", self.name));
+    }
+
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// vtysh against this router's daemons.
+    pub fn vty(&self) -> &Vtysh {
+        &self.vty
+    }
+
+    /// Changes a configured peer: `conf t`, `bfd`, `peer ...` (`peer_header`
+    /// as [`crate::conf::PeerConf::header`] gives it), then `lines`.
+    pub fn configure_peer(&self, peer_header: &str, lines: &[&str]) {
+        let mut cmds = vec!["bfd", peer_header];
+        cmds.extend_from_slice(lines);
+        self.vty
+            .configure(&cmds)
+            .unwrap_or_else(|e| panic!("{}: {e}", self.name));
+    }
+
+    /// Stops bfdd, then zebra (by their pid files).
+    pub fn stop(&mut self) {
+        for daemon in ["bfdd", "zebra"] {
+            if let Some(pid) = cmd::read_pid(&self.dir.join(format!("{daemon}.pid"))) {
+                cmd::stop_pid(pid, Duration::from_secs(5));
+            }
+            let _ = std::fs::remove_file(self.dir.join(format!("{daemon}.pid")));
+        }
+    }
+}
+
+impl Drop for FrrRouter {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}

@@ -1,0 +1,115 @@
+//! nftables inside a namespace: a silent cut of BFD control traffic (UDP 3784
+//! single-hop and 4784 multihop dropped on input and output, so neither side
+//! hears the other while links stay up), and a packet counter on BFD output
+//! (to prove a passive session sends nothing).
+
+use crate::netns::Netns;
+
+const CUT_TABLE: &str = "bfrs_cut";
+const COUNT_TABLE: &str = "bfrs_count";
+
+/// An active cut; [`NftCut::restore`] (or drop) lifts it.
+pub struct NftCut {
+    ns: String,
+    active: bool,
+}
+
+impl NftCut {
+    /// Drops BFD control packets in and out of `ns` from now on.
+    pub fn cut(ns: &Netns) -> NftCut {
+        let rules = format!(
+            "table inet {CUT_TABLE} {{\n\
+             chain in {{ type filter hook input priority -10; udp dport {{ 3784, 4784 }} drop; }}\n\
+             chain out {{ type filter hook output priority -10; udp dport {{ 3784, 4784 }} drop; }}\n\
+             }}\n"
+        );
+        nft_load(ns, &rules);
+        NftCut {
+            ns: ns.name().to_string(),
+            active: true,
+        }
+    }
+
+    /// Lets BFD traffic through again.
+    pub fn restore(&mut self) {
+        if self.active {
+            self.active = false;
+            crate::cmd::must(&[
+                "ip", "netns", "exec", &self.ns, "nft", "delete", "table", "inet", CUT_TABLE,
+            ]);
+        }
+    }
+}
+
+impl Drop for NftCut {
+    fn drop(&mut self) {
+        if self.active {
+            self.active = false;
+            let _ = crate::cmd::run(&[
+                "ip", "netns", "exec", &self.ns, "nft", "delete", "table", "inet", CUT_TABLE,
+            ]);
+        }
+    }
+}
+
+/// Counts BFD control packets sent from a namespace.
+pub struct NftCounter {
+    ns: String,
+}
+
+impl NftCounter {
+    pub fn install(ns: &Netns) -> NftCounter {
+        let rules = format!(
+            "table inet {COUNT_TABLE} {{\n\
+             chain out {{ type filter hook output priority -20; udp dport {{ 3784, 4784 }} counter; }}\n\
+             }}\n"
+        );
+        nft_load(ns, &rules);
+        NftCounter {
+            ns: ns.name().to_string(),
+        }
+    }
+
+    /// BFD control packets sent so far.
+    pub fn packets(&self) -> u64 {
+        let out = crate::cmd::must(&[
+            "ip",
+            "netns",
+            "exec",
+            &self.ns,
+            "nft",
+            "list",
+            "table",
+            "inet",
+            COUNT_TABLE,
+        ]);
+        parse_counter(&out).unwrap_or_else(|| panic!("no counter in nft output:\n{out}"))
+    }
+}
+
+/// The packet count of the first `counter packets N bytes M` in nft's listing.
+pub fn parse_counter(listing: &str) -> Option<u64> {
+    let rest = &listing[listing.find("counter packets ")? + "counter packets ".len()..];
+    rest.split_whitespace().next()?.parse().ok()
+}
+
+fn nft_load(ns: &Netns, rules: &str) {
+    let path =
+        std::env::temp_dir().join(format!("bfrs-nft-{}-{}.nft", ns.name(), std::process::id()));
+    std::fs::write(&path, rules).expect("write nft rules");
+    let res = ns.exec(&["nft", "-f", &path.to_string_lossy()]);
+    let _ = std::fs::remove_file(&path);
+    if let Err(e) = res {
+        panic!("{e}\nrules:\n{rules}");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn parses_counter_listing() {
+        let out = "table inet bfrs_count {\n\tchain out {\n\t\ttype filter hook output priority -20; policy accept;\n\t\tudp dport { 3784, 4784 } counter packets 17 bytes 1156\n\t}\n}\n";
+        assert_eq!(super::parse_counter(out), Some(17));
+        assert_eq!(super::parse_counter("table inet x {}"), None);
+    }
+}
