@@ -222,40 +222,51 @@ fn parent_dir(file: &Path) -> PathBuf {
     }
 }
 
-/// Create missing state directories (one level, 0755, owned by the user,
-/// like FRR's frr_mkdir), hand earlier files to the user, and check that
-/// the user can create and remove files where it must.
+/// Check that the user can create and later remove files where it must;
+/// only then create missing state directories (one level, 0755, owned by
+/// the user, like FRR's frr_mkdir) and hand files left by an earlier run as
+/// root to the user. Nothing is changed when a check fails.
 fn prepare_paths(t: &Target, dirs: &[PathBuf], files: &[PathBuf]) -> Result<(), String> {
     let gids: Vec<u32> = t.groups.iter().map(|g| g.as_raw()).collect();
-    for d in dirs {
-        match std::fs::DirBuilder::new().mode(0o755).create(d) {
-            Ok(()) => {
-                nix::unistd::chown(d, Some(t.uid), Some(t.gid))
-                    .map_err(|e| format!("cannot chown {}: {e}", d.display()))?;
-            }
-            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {}
-            Err(e) => return Err(format!("cannot create {}: {e}", d.display())),
+    let uid = t.uid.as_raw();
+    let check_dir = |d: &Path| -> Result<bool, String> {
+        match std::fs::metadata(d) {
+            Ok(meta) if writable(&meta, uid, &gids, true) => Ok(true),
+            Ok(meta) => Err(not_writable(d, &meta, &t.user)),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(false),
+            Err(e) => Err(format!("{}: {e}", d.display())),
         }
-        let meta = std::fs::metadata(d).map_err(|e| format!("{}: {e}", d.display()))?;
-        if !writable(&meta, t.uid.as_raw(), &gids, true) {
-            return Err(not_writable(d, &meta, &t.user));
+    };
+    let mut missing: Vec<&PathBuf> = Vec::new();
+    for d in dirs {
+        if !check_dir(d)? && !missing.contains(&d) {
+            missing.push(d);
         }
     }
+    let mut hand_over = Vec::new();
     for f in files {
         match std::fs::metadata(f) {
-            Ok(meta) if !writable(&meta, t.uid.as_raw(), &gids, false) => {
-                nix::unistd::chown(f, Some(t.uid), Some(t.gid))
-                    .map_err(|e| format!("cannot chown {}: {e}", f.display()))?;
-            }
+            Ok(meta) if !writable(&meta, uid, &gids, false) => hand_over.push(f),
             Ok(_) => {}
             Err(_) => {
                 let d = parent_dir(f);
-                let meta = std::fs::metadata(&d).map_err(|e| format!("{}: {e}", d.display()))?;
-                if !writable(&meta, t.uid.as_raw(), &gids, true) {
-                    return Err(not_writable(&d, &meta, &t.user));
+                if !check_dir(&d)? && !missing.contains(&&d) {
+                    return Err(format!("{}: no such directory", d.display()));
                 }
             }
         }
+    }
+    for d in missing {
+        std::fs::DirBuilder::new()
+            .mode(0o755)
+            .create(d)
+            .map_err(|e| format!("cannot create {}: {e}", d.display()))?;
+        nix::unistd::chown(d, Some(t.uid), Some(t.gid))
+            .map_err(|e| format!("cannot chown {}: {e}", d.display()))?;
+    }
+    for f in hand_over {
+        nix::unistd::chown(f, Some(t.uid), Some(t.gid))
+            .map_err(|e| format!("cannot chown {}: {e}", f.display()))?;
     }
     Ok(())
 }
