@@ -5,6 +5,7 @@
 //! sockets after the switch), and remove its pid file and vty socket on
 //! SIGTERM. A missing user or a directory the user cannot write stops an
 //! explicit -u; left at the default, the daemon stays root and says why.
+//! Started as another user, it runs as it is and says so.
 //! Needs root, iproute2 and the frr user of an installed FRR.
 
 use std::io::{Read, Write};
@@ -104,15 +105,23 @@ fn frr_ids() -> (u32, u32, u32) {
     (u.uid.as_raw(), g.gid.as_raw(), v.gid.as_raw())
 }
 
-const CONFIG: &str = "bfd\n peer 127.0.0.2 local-address 127.0.0.1\n  receive-interval 100\n  \
-transmit-interval 100\n exit\n !\n peer 127.0.0.1 local-address 127.0.0.2\n  receive-interval 100\n  \
+/// Both ends of one session, bound to lo (SO_BINDTODEVICE after the switch).
+const CONFIG: &str = "bfd\n peer 127.0.0.2 interface lo local-address 127.0.0.1\n  receive-interval 100\n  \
+transmit-interval 100\n exit\n !\n peer 127.0.0.1 interface lo local-address 127.0.0.2\n  receive-interval 100\n  \
 transmit-interval 100\n exit\n !\nexit\n";
 
 /// Run `bfdd-rs -d` with every path in `dir`, plus `extra`, in `ns`.
 fn start(ns: &Netns, dir: &Scratch, extra: &[&str]) -> Output {
+    start_as(ns, dir, &[], extra)
+}
+
+/// As `start`, with `wrap` (e.g. runuser) between `ip netns exec` and us.
+fn start_as(ns: &Netns, dir: &Scratch, wrap: &[&str], extra: &[&str]) -> Output {
     let d = dir.0.to_string_lossy();
     let mut child = Command::new("ip")
-        .args(["netns", "exec", &ns.0, env!("CARGO_BIN_EXE_bfdd-rs"), "-d"])
+        .args(["netns", "exec", &ns.0])
+        .args(wrap)
+        .args([env!("CARGO_BIN_EXE_bfdd-rs"), "-d"])
         .args(["--standalone", "-P", "0"])
         .args(["-f", &format!("{d}/bfdd.conf")])
         .args(["-i", &format!("{d}/bfdd.pid")])
@@ -322,6 +331,26 @@ fn explicit_user_needs_writable_state_dirs_default_user_stays_root() {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).expect("status");
     assert_eq!(status_field(&status, "Uid:")[0], "0");
     assert!(dir.log().contains("staying root"), "{}", dir.log());
+    // SAFETY: plain kill(2) of the daemon this test started.
+    assert_eq!(unsafe { libc::kill(pid, libc::SIGTERM) }, 0);
+    wait_until("daemon exit", || !alive(pid));
+    assert!(dir.pid().is_none() && !dir.path("bfdd.vty").exists());
+}
+
+#[test]
+fn not_started_as_root_runs_as_it_is() {
+    let (uid, gid, _) = frr_ids();
+    let ns = Netns::new("user");
+    let dir = Scratch::new("user", Some((uid, gid)));
+    std::fs::write(dir.path("bfdd.conf"), CONFIG).expect("config");
+    let out = start_as(&ns, &dir, &["runuser", "-u", "frr", "--"], &["-u", "frr"]);
+    assert!(out.status.success(), "{out:?}\n{}", dir.log());
+    let pid = dir.pid().expect("pid file");
+    let log = dir.log();
+    assert!(
+        log.contains(&format!("not started as root (uid {uid})")),
+        "{log}"
+    );
     // SAFETY: plain kill(2) of the daemon this test started.
     assert_eq!(unsafe { libc::kill(pid, libc::SIGTERM) }, 0);
     wait_until("daemon exit", || !alive(pid));
