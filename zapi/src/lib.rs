@@ -15,7 +15,10 @@ pub mod version;
 pub mod vrf;
 mod wire;
 
-pub use bfd::{BfdDest, BfdStatus, BfdStatusUpdate, Replay, IFNAME_MAX, PROFILE_MAX};
+pub use bfd::{
+    BfdDest, BfdStatus, BfdStatusUpdate, Replay, DEFAULT_DETECT_MULT, DEFAULT_MIN_RX,
+    DEFAULT_MIN_TX, IFNAME_MAX, PROFILE_MAX,
+};
 pub use error::ZapiError;
 pub use framer::{Framer, RawFrame};
 pub use header::{Header, HEADER_LEN, MARKER, MAX_PACKET_SIZE, VERSION, VRF_DEFAULT, VRF_UNKNOWN};
