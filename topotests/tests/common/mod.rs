@@ -6,7 +6,7 @@
 #![allow(dead_code)] // each test binary uses a different subset
 
 use std::net::IpAddr;
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime};
 use topotests::{
     bfd_block, hold_for, vtysh, wait_for, BfddRs, BirdBfd, BirdNeighbor, BirdOpts, BirdRouter,
     FrrRouter, Lab, NftCounter, NftCut, PeerConf, Topo, Vtysh,
@@ -120,6 +120,14 @@ impl Subject {
         match &self.daemon {
             SubjectDaemon::Frr(f) => f.vty(),
             SubjectDaemon::Rs(r) => r.vty(),
+        }
+    }
+
+    /// bfdd-rs's logged state changes (None when the subject is FRR).
+    pub fn rs_state_changes(&self) -> Option<Vec<topotests::StateChange>> {
+        match &self.daemon {
+            SubjectDaemon::Rs(r) => Some(r.state_changes()),
+            SubjectDaemon::Frr(_) => None,
         }
     }
 
@@ -385,6 +393,7 @@ pub fn cut_detect_restore(subject: &Subject, remote: &Remote, sessions: &[Sess],
         );
         expect.push((s.clone(), interval, detect));
     }
+    let wall0 = SystemTime::now();
     let t0 = Instant::now();
     let mut cut = NftCut::cut(&t.a);
     let cut_took = t0.elapsed();
@@ -404,6 +413,7 @@ pub fn cut_detect_restore(subject: &Subject, remote: &Remote, sessions: &[Sess],
         }
         std::thread::sleep(FAST_POLL);
     }
+    print_measures(subject, remote, &expect, wall0, &seen);
     for (i, (s, interval, detect)) in expect.iter().enumerate() {
         let (at, p) = seen[i]
             .clone()
@@ -445,6 +455,41 @@ pub fn cut_detect_restore(subject: &Subject, remote: &Remote, sessions: &[Sess],
     cut.restore();
     let took = wait_all_up(subject, remote, sessions);
     eprintln!("all Up again {took:?} after the restore");
+}
+
+/// One `MEASURE detect ...` line per session on stderr for a bfdd-rs
+/// subject: time from the cut to its Down as bfdd-rs logged it (polling
+/// time when the log has no such line).
+fn print_measures(
+    subject: &Subject,
+    remote: &Remote,
+    expect: &[(Sess, u64, u64)],
+    wall0: SystemTime,
+    seen: &[Option<(Duration, vtysh::BfdPeer)>],
+) {
+    let Some(changes) = subject.rs_state_changes() else {
+        return;
+    };
+    let peer = match remote {
+        Remote::Frr { .. } => "frr",
+        Remote::Bird { .. } => "bird",
+    };
+    for (i, (s, interval, detect)) in expect.iter().enumerate() {
+        let logged = changes
+            .iter()
+            .find(|c| c.peer == s.b && c.to == "Down" && c.at >= wall0)
+            .and_then(|c| c.at.duration_since(wall0).ok());
+        let Some(at) = logged.or_else(|| seen[i].as_ref().map(|(at, _)| *at)) else {
+            continue;
+        };
+        eprintln!(
+            "MEASURE detect peer={peer} family={} hop={} interval_ms={interval} mult={} detected_ms={}",
+            if s.b.is_ipv6() { "v6" } else { "v4" },
+            if s.multihop { "multi" } else { "single" },
+            detect / (*interval).max(1),
+            at.as_millis()
+        );
+    }
 }
 
 /// The remote changes its timers while Up: the subject sees the new remote
