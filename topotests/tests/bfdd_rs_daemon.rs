@@ -151,7 +151,8 @@ fn rs_vs_frr_local_address_added_later() {
     let topo = Topo::new(31, 1);
     let l = topo.link().clone();
     let late4: IpAddr = std::net::Ipv4Addr::new(10, 200, 31, 3).into();
-    let late6: IpAddr = "fd00:200:31:0::3".parse().expect("address");
+    // Same subnets as link 0 (the topology writes the id in hex in IPv6).
+    let late6: IpAddr = std::net::Ipv6Addr::new(0xfd00, 0x200, 31, 0, 0, 0, 0, 3).into();
     let sessions: Vec<Sess> = [
         ("v4 single-hop, late local", late4, IpAddr::from(l.b4)),
         ("v6 single-hop, late local", late6, IpAddr::from(l.b6)),
