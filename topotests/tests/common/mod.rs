@@ -397,6 +397,7 @@ pub fn cut_detect_restore(subject: &Subject, remote: &Remote, sessions: &[Sess],
     let t0 = Instant::now();
     let mut cut = NftCut::cut(&t.a);
     let cut_took = t0.elapsed();
+    let wall1 = SystemTime::now();
     let max_detect = expect.iter().map(|e| e.2).max().unwrap_or(0);
     let mut seen: Vec<Option<(Duration, vtysh::BfdPeer)>> = vec![None; sessions.len()];
     let deadline = Duration::from_millis(max_detect) + Duration::from_secs(10);
@@ -413,7 +414,7 @@ pub fn cut_detect_restore(subject: &Subject, remote: &Remote, sessions: &[Sess],
         }
         std::thread::sleep(FAST_POLL);
     }
-    print_measures(subject, remote, &expect, wall0, &seen);
+    print_measures(subject, remote, &expect, (wall0, wall1), &seen);
     for (i, (s, interval, detect)) in expect.iter().enumerate() {
         let (at, p) = seen[i]
             .clone()
@@ -459,12 +460,14 @@ pub fn cut_detect_restore(subject: &Subject, remote: &Remote, sessions: &[Sess],
 
 /// One `MEASURE detect ...` line per session on stderr for a bfdd-rs
 /// subject: time from the cut to its Down as bfdd-rs logged it (polling
-/// time when the log has no such line).
+/// time when the log has no such line). The cut counts from when `nft`
+/// returned (`cut.1`): starting nft in a namespace can take hundreds of ms
+/// on a loaded machine, and the rules take effect at its very end.
 fn print_measures(
     subject: &Subject,
     remote: &Remote,
     expect: &[(Sess, u64, u64)],
-    wall0: SystemTime,
+    cut: (SystemTime, SystemTime),
     seen: &[Option<(Duration, vtysh::BfdPeer)>],
 ) {
     let Some(changes) = subject.rs_state_changes() else {
@@ -477,9 +480,11 @@ fn print_measures(
     for (i, (s, interval, detect)) in expect.iter().enumerate() {
         let logged = changes
             .iter()
-            .find(|c| c.peer == s.b && c.to == "Down" && c.at >= wall0)
-            .and_then(|c| c.at.duration_since(wall0).ok());
-        let Some(at) = logged.or_else(|| seen[i].as_ref().map(|(at, _)| *at)) else {
+            .find(|c| c.peer == s.b && c.to == "Down" && c.at >= cut.0)
+            .map(|c| c.at.duration_since(cut.1).unwrap_or_default());
+        let nft_took = cut.1.duration_since(cut.0).unwrap_or_default();
+        let polled = seen[i].as_ref().map(|(at, _)| at.saturating_sub(nft_took));
+        let Some(at) = logged.or(polled) else {
             continue;
         };
         eprintln!(
