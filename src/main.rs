@@ -1,7 +1,8 @@
 //! bfdd-rs: command line, start-up and signals. Start-up follows FRR's order:
 //! parse arguments, read the config (a bad file stops us before anything
-//! starts), drop to the -u/-g user, daemonize, pid file, logging, then the tokio control plane with
-//! the engine thread, rtnetlink, the registry and the vty socket. SIGHUP
+//! starts), drop to the -u/-g user (while single-threaded), daemonize, pid
+//! file, logging, then the tokio control plane with the TCP vty, the engine
+//! thread, rtnetlink, the registry and the vty socket. SIGHUP
 //! re-reads the config, SIGUSR1 reopens log files, SIGTERM/SIGINT take every
 //! session AdminDown and exit.
 
