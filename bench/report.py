@@ -1,0 +1,106 @@
+#!/usr/bin/python3
+"""report.py OUT: turn OUT/results.csv from bench/run.sh into OUT/results.md
+(one table, ratios of bfdd-rs against FRR bfdd and BIRD at the same point)
+and OUT/cpu_vs_sessions.png (CPU of side a's daemon vs sessions, one line per
+implementation and interval)."""
+import csv
+import os
+import sys
+
+out = sys.argv[1]
+rows = list(csv.DictReader(open(os.path.join(out, "results.csv"))))
+ceil = 0.0
+try:
+    ceil = float(open(os.path.join(out, "udp_ceiling_pps")).read().strip() or 0)
+except OSError:
+    pass
+uptime = ""
+try:
+    uptime = open(os.path.join(out, "uptime")).read().strip()
+except OSError:
+    pass
+NAMES = {"rs": "bfdd-rs", "frr": "FRR bfdd", "bird": "BIRD"}
+
+
+def f(r, k):
+    try:
+        return float(r[k])
+    except (KeyError, ValueError):
+        return None
+
+
+by = {(r["impl"], int(r["n"]), int(r["interval_ms"])): r for r in rows}
+
+
+def ratio(a, b):
+    if a is None or b is None or a <= 0:
+        return "-"
+    return f"{b / a:.1f}x"
+
+
+lines = [
+    "| impl | N | interval | up in s | flaps | CPU a % | CPU b % | RSS a kB | veth pps | % of UDP ceiling | rcvbuf err | worst gap ms (p99) | us/pkt | holds | us/pkt: FRR/rs | BIRD/rs |",
+    "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+]
+csv_out = [["impl", "n", "interval_ms", "time_to_up_s", "flaps", "cpu_a_pct", "cpu_b_pct", "rss_a_kb",
+            "veth_pps", "pct_of_udp_ceiling", "rcvbuf_err", "gap_worst_ms", "gap_p99_ms", "cpu_us_per_pkt",
+            "holds", "frr_over_rs_us_per_pkt", "bird_over_rs_us_per_pkt"]]
+for r in sorted(rows, key=lambda r: (int(r["interval_ms"]) * -1, int(r["n"]), r["impl"])):
+    k, n, iv = r["impl"], int(r["n"]), int(r["interval_ms"])
+    pps = f(r, "veth_pps") or 0
+    # veth pps counts both directions; the ceiling is one way.
+    frac = f"{100 * pps / 2 / ceil:.2f}" if ceil else "-"
+    us = f(r, "cpu_us_per_pkt")
+    rf = rb = "-"
+    if k == "rs":
+        rf = ratio(us, f(by.get(("frr", n, iv), {}), "cpu_us_per_pkt"))
+        rb = ratio(us, f(by.get(("bird", n, iv), {}), "cpu_us_per_pkt"))
+    cpu_a = r["cpu_a_pct"]
+    if k == "frr":
+        cpu_a += f" (+zebra {r['aux_a_pct']})"
+    rbe = int(r["rcvbuf_err_a"] or 0) + int(r["rcvbuf_err_b"] or 0)
+    lines.append(
+        f"| {NAMES.get(k, k)} | {n} | {iv} ms | {r['time_to_up_s']} | {r['flaps']} | {cpu_a} | {r['cpu_b_pct']} | "
+        f"{r['rss_a_kb']} | {int(pps)} | {frac} | {rbe} | {r['gap_worst_ms']} ({r['gap_p99_ms']}) | {r['cpu_us_per_pkt']} | "
+        f"{'yes' if r['holds'] == '1' else 'NO'} | {rf} | {rb} |")
+    csv_out.append([k, n, iv, r["time_to_up_s"], r["flaps"], r["cpu_a_pct"], r["cpu_b_pct"], r["rss_a_kb"], int(pps),
+                    frac, rbe, r["gap_worst_ms"], r["gap_p99_ms"], r["cpu_us_per_pkt"], r["holds"],
+                    rf.rstrip("x"), rb.rstrip("x")])
+
+md = [
+    "# bfdd-rs benchmark",
+    "",
+    f"Each implementation paired with itself, N single-hop IPv4 sessions, multiplier 3. "
+    f"Raw UDP ceiling: {int(ceil)} packets/s one way. Load at the end: `{uptime}`.",
+    "CPU in % of one core; `us/pkt` = CPU of side a's daemon (FRR: bfdd + zebra) per packet it sent or "
+    "received; worst gap = the largest inter-packet gap of any one session (both directions, seen on the veth).",
+    "",
+] + lines
+open(os.path.join(out, "results.md"), "w").write("\n".join(md) + "\n")
+with open(os.path.join(out, "table.csv"), "w", newline="") as fh:
+    csv.writer(fh).writerows(csv_out)
+
+try:
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+except ImportError:
+    print("matplotlib missing: no plot", file=sys.stderr)
+    sys.exit(0)
+fig, ax = plt.subplots(figsize=(8, 5))
+styles = {"rs": "-", "frr": "--", "bird": ":"}
+for k in ("rs", "frr", "bird"):
+    for iv in sorted({int(r["interval_ms"]) for r in rows}, reverse=True):
+        pts = sorted((int(r["n"]), f(r, "cpu_a_pct") or 0) for r in rows
+                     if r["impl"] == k and int(r["interval_ms"]) == iv)
+        if pts:
+            ax.plot([p[0] for p in pts], [p[1] for p in pts], styles[k], marker="o",
+                    label=f"{NAMES[k]} {iv} ms")
+ax.set_xscale("log")
+ax.set_xlabel("sessions")
+ax.set_ylabel("CPU % of one core (side a daemon)")
+ax.set_title("BFD daemon CPU vs sessions (each paired with itself, mult 3)")
+ax.grid(True, which="both", alpha=0.3)
+ax.legend(fontsize=8)
+fig.tight_layout()
+fig.savefig(os.path.join(out, "cpu_vs_sessions.png"), dpi=100)
