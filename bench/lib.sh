@@ -119,7 +119,7 @@ write_conf() {
   bird)
     {
       printf 'router id %s;\nlog "%s/bird.log" all;\ntimeformat log "%%F %%T.%%6f";\n' "$(addr "$my" 0)" "$d"
-      printf 'debug protocols { states };\nprotocol device { scan time 60; }\n'
+      printf 'debug protocols { states, events };\nprotocol device { scan time 60; }\n'
       printf 'protocol bfd bfd1 {\n  interface "%s" { min rx interval %s ms; min tx interval %s ms; idle tx interval 1000 ms; multiplier %s; };\n' \
         "$ifc" "$iv" "$iv" "$mult"
       for i in $(seq 0 $(( n - 1 ))); do

@@ -82,7 +82,8 @@ fn run(ifname: &str, dur: Duration, flows_file: Option<&str>) -> std::io::Result
     if ifindex == 0 {
         return Err(std::io::Error::other(format!("no interface {ifname}")));
     }
-    let proto = (libc::ETH_P_IP as u16).to_be();
+    // ETH_P_ALL: a socket bound to one protocol does not see outgoing packets.
+    let proto = (libc::ETH_P_ALL as u16).to_be();
     // SAFETY: plain syscall.
     let fd = check(
         unsafe { libc::socket(libc::AF_PACKET, libc::SOCK_DGRAM, proto as libc::c_int) },
