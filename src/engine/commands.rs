@@ -101,6 +101,7 @@ impl Core {
         );
         let entry = Entry {
             dest: dest_addr(spec.key.peer, spec.key.multihop, 0),
+            connected: false,
             spec,
             session,
             auth,

@@ -22,8 +22,11 @@ mod sockets;
 mod table;
 mod thread;
 mod timers;
+mod tuning;
 mod tx;
 mod wire;
+
+pub use tuning::{EngineTuning, Realtime};
 
 use std::net::IpAddr;
 use std::os::fd::{AsRawFd, OwnedFd};
@@ -187,9 +190,20 @@ pub fn spawn(
     opts: EngineOptions,
     notify: tokio::sync::mpsc::UnboundedSender<Notification>,
 ) -> std::io::Result<(EngineHandle, std::thread::JoinHandle<()>)> {
+    spawn_tuned(opts, EngineTuning::default(), notify)
+}
+
+/// `spawn` with performance settings (`--realtime`). The engine thread
+/// applies them as it starts and logs a warning for each one the system
+/// refuses; it runs either way.
+pub fn spawn_tuned(
+    opts: EngineOptions,
+    tuning: EngineTuning,
+    notify: tokio::sync::mpsc::UnboundedSender<Notification>,
+) -> std::io::Result<(EngineHandle, std::thread::JoinHandle<()>)> {
     let wake = Arc::new(sockets::eventfd()?);
     let (tx, rx) = mpsc::channel();
-    let engine = thread::Engine::new(&opts, notify, rx, wake.clone())?;
+    let engine = thread::Engine::new(&opts, notify, rx, wake.clone(), tuning)?;
     let join = std::thread::Builder::new()
         .name("bfd-engine".into())
         .spawn(move || engine.run())?;

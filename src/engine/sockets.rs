@@ -400,6 +400,45 @@ impl Epoll {
         Ok(())
     }
 
+    /// Wait for events or until `timeout` passes (None = forever), with
+    /// nanosecond precision (epoll_pwait2, Linux 5.11). Err(Unsupported) on
+    /// an older kernel: the caller falls back to `wait` and a timerfd.
+    pub fn wait_timeout(
+        &self,
+        events: &mut [libc::epoll_event],
+        timeout: Option<Duration>,
+    ) -> io::Result<usize> {
+        let ts = timeout.map(|d| libc::timespec {
+            tv_sec: d.as_secs() as libc::time_t,
+            tv_nsec: d.subsec_nanos() as libc::c_long,
+        });
+        let ts_ptr = ts
+            .as_ref()
+            .map_or(std::ptr::null(), |t| t as *const libc::timespec);
+        // SAFETY: the buffer holds events.len() entries; ts_ptr is null or
+        // points to a live timespec; no signal mask is passed.
+        let n = unsafe {
+            libc::syscall(
+                libc::SYS_epoll_pwait2,
+                self.fd.as_raw_fd(),
+                events.as_mut_ptr(),
+                events.len() as libc::c_int,
+                ts_ptr,
+                std::ptr::null::<libc::sigset_t>(),
+                0usize,
+            )
+        };
+        if n < 0 {
+            let e = io::Error::last_os_error();
+            return match e.raw_os_error() {
+                Some(libc::EINTR) => Ok(0),
+                Some(libc::ENOSYS) => Err(io::Error::from(io::ErrorKind::Unsupported)),
+                _ => Err(e),
+            };
+        }
+        Ok(n as usize)
+    }
+
     /// Wait for events (blocking); returns how many of `events` were filled.
     pub fn wait(&self, events: &mut [libc::epoll_event]) -> io::Result<usize> {
         // SAFETY: the buffer holds events.len() entries.

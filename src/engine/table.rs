@@ -33,6 +33,9 @@ pub struct Entry {
     pub src_port: u16,
     /// Peer address and BFD port, precomputed for sendto.
     pub dest: SockAddr,
+    /// The transmit socket is connect()ed to `dest`: send() reuses the
+    /// socket's cached route instead of a route lookup per packet.
+    pub connected: bool,
     /// Deadline currently in the timer heap (None = not armed).
     pub armed: Option<Instant>,
 }
@@ -240,6 +243,7 @@ mod tests {
         let now = Instant::now();
         Entry {
             dest: super::super::sockets::dest_addr(k.peer, k.multihop, 0),
+            connected: false,
             spec: SessionSpec {
                 key: k,
                 params: Default::default(),

@@ -1,7 +1,11 @@
 //! The engine thread's event loop: one epoll over the listening sockets, a
 //! timerfd armed to the earliest session deadline (ns precision) and the
 //! eventfd that `EngineHandle::send` writes after queueing a command. Each
-//! turn drains whatever is ready, runs due timers, and re-arms the timerfd.
+//! turn drains whatever is ready and runs due timers; the wait itself carries
+//! the next deadline as a nanosecond timeout (epoll_pwait2), so no timerfd
+//! re-arm syscall is paid per turn (the timerfd is the fallback on kernels
+//! before 5.11). A busy loop is paced (`tuning::TURN_GAP`) so that one
+//! wake-up serves many packets and deadlines.
 
 use std::io;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
@@ -18,6 +22,7 @@ use super::links::LinkTable;
 use super::sockets::{self, Epoll, Listener, RxBatch, PORT_MULTIHOP, PORT_SINGLE_HOP, RX_BATCH};
 use super::table::Table;
 use super::timers::{TimerEntry, TimerHeap};
+use super::tuning::{self, EngineTuning, TURN_GAP};
 use super::wire::RxErrorCounters;
 use super::{Command, EngineOptions, Notification};
 
@@ -115,6 +120,13 @@ pub struct Engine {
     timerfd: OwnedFd,
     wake: Arc<OwnedFd>,
     commands: mpsc::Receiver<Command>,
+    tuning: EngineTuning,
+    /// epoll_pwait2 works here; false = timerfd fallback.
+    pwait2: bool,
+    /// Deadline the timerfd is armed for (fallback only), to skip re-arming.
+    timerfd_armed: Option<Instant>,
+    /// Receive buffer size last requested for the listeners.
+    rcvbuf_sized: usize,
 }
 
 enum Flow {
@@ -128,6 +140,7 @@ impl Engine {
         notify: UnboundedSender<Notification>,
         commands: mpsc::Receiver<Command>,
         wake: Arc<OwnedFd>,
+        tuning: EngineTuning,
     ) -> io::Result<Engine> {
         let mut listeners = Vec::new();
         let v4 = IpAddr::V4(opts.bind_v4.unwrap_or(Ipv4Addr::UNSPECIFIED));
@@ -154,7 +167,7 @@ impl Engine {
         for (i, l) in listeners.iter().enumerate() {
             epoll.add(l.sock.as_raw_fd(), TOKEN_LISTENER_BASE + i as u64)?;
         }
-        Ok(Engine {
+        let mut engine = Engine {
             core: Core {
                 table: Table::new(),
                 timers: TimerHeap::new(),
@@ -171,13 +184,89 @@ impl Engine {
             timerfd,
             wake,
             commands,
-        })
+            tuning,
+            pwait2: true,
+            timerfd_armed: None,
+            rcvbuf_sized: 0,
+        };
+        engine.size_rx_buffers();
+        Ok(engine)
+    }
+
+    /// Grow (or shrink) the listeners' receive buffers with the session count.
+    fn size_rx_buffers(&mut self) {
+        let want = tuning::rcvbuf_for(self.core.table.len());
+        if want == self.rcvbuf_sized {
+            return;
+        }
+        self.rcvbuf_sized = want;
+        for l in &self.listeners {
+            match tuning::set_rcvbuf(l.sock.as_raw_fd(), want) {
+                Ok(got) => debug!("listener receive buffer {want} requested, {got} granted"),
+                Err(e) => warn!("cannot size a BFD listener's receive buffer to {want}: {e}"),
+            }
+        }
+    }
+
+    fn apply_tuning(&self) {
+        let Some(rt) = self.tuning.realtime else {
+            return;
+        };
+        let out = tuning::apply_realtime(&rt);
+        for w in &out.warnings {
+            warn!("{w}");
+        }
+        tracing::info!(
+            "BFD engine thread: pinned to CPU {}, SCHED_FIFO {}",
+            out.pinned_cpu
+                .map_or_else(|| "none".to_string(), |c| c.to_string()),
+            if out.fifo {
+                format!("priority {}", rt.fifo_priority)
+            } else {
+                "off".to_string()
+            }
+        );
+    }
+
+    /// The earliest session deadline or socket retry, if any.
+    fn next_wake(&mut self) -> Option<Instant> {
+        let table = &self.core.table;
+        let next_session = self.core.timers.next_deadline(|t| timer_valid(table, t));
+        match (next_session, self.core.retry_open_at) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
+    }
+
+    /// Block until a socket, a command or the next deadline.
+    fn wait(&mut self, events: &mut [libc::epoll_event]) -> io::Result<usize> {
+        if self.pwait2 {
+            let timeout = self
+                .next_wake()
+                .map(|d| d.saturating_duration_since(Instant::now()));
+            match self.epoll.wait_timeout(events, timeout) {
+                Err(e) if e.kind() == io::ErrorKind::Unsupported => {
+                    debug!("epoll_pwait2 unsupported: timerfd fallback");
+                    self.pwait2 = false;
+                }
+                r => return r,
+            }
+        }
+        self.arm_timer();
+        self.epoll.wait(events)
     }
 
     pub fn run(mut self) {
+        self.apply_tuning();
         let mut events = [libc::epoll_event { events: 0, u64: 0 }; 16];
+        let mut last_turn: Option<Instant> = None;
         loop {
-            let n = match self.epoll.wait(&mut events) {
+            if let Some(since) = last_turn.map(|t| t.elapsed()) {
+                if since < TURN_GAP {
+                    std::thread::sleep(TURN_GAP - since);
+                }
+            }
+            let n = match self.wait(&mut events) {
                 Ok(n) => n,
                 Err(e) => {
                     // Should never happen on a valid epoll fd; do not spin hot.
@@ -187,6 +276,7 @@ impl Engine {
                     0
                 }
             };
+            last_turn = Some(Instant::now());
             for ev in &events[..n] {
                 let token = ev.u64;
                 match token {
@@ -201,20 +291,17 @@ impl Engine {
                 }
             }
             self.core.run_timers(Instant::now());
-            self.arm_timer();
+            self.size_rx_buffers();
         }
     }
 
+    /// Fallback path: arm the timerfd for the next deadline when it changed.
     fn arm_timer(&mut self) {
-        let table = &self.core.table;
-        let next_session = self
-            .core
-            .timers
-            .next_deadline(|t| super::thread::timer_valid(table, t));
-        let next = match (next_session, self.core.retry_open_at) {
-            (Some(a), Some(b)) => Some(a.min(b)),
-            (a, b) => a.or(b),
-        };
+        let next = self.next_wake();
+        if next.is_some() && next == self.timerfd_armed {
+            return;
+        }
+        self.timerfd_armed = next;
         let after = next.map(|d| d.saturating_duration_since(Instant::now()));
         if let Err(e) = sockets::timerfd_arm(self.timerfd.as_raw_fd(), after) {
             error!("engine timerfd_settime failed: {e}");

@@ -42,7 +42,13 @@ fn send_packet(
         extra.tx_errors += 1;
         return false;
     }
-    match sock.send_to(&buf[..len], &e.dest) {
+    let mut sent = send_once(sock, &buf[..len], e);
+    if matches!(&sent, Err(err) if err.raw_os_error() == Some(libc::ECONNREFUSED)) {
+        // A connected socket reports an earlier ICMP port unreachable on the
+        // next send, which then did not go out; the peer may be back now.
+        sent = send_once(sock, &buf[..len], e);
+    }
+    match sent {
         Ok(_) => {
             e.counters.control_output += 1;
             true
@@ -52,6 +58,14 @@ fn send_packet(
             extra.tx_errors += 1;
             false
         }
+    }
+}
+
+fn send_once(sock: &socket2::Socket, buf: &[u8], e: &Entry) -> io::Result<usize> {
+    if e.connected {
+        sock.send(buf)
+    } else {
+        sock.send_to(buf, &e.dest)
     }
 }
 
@@ -213,7 +227,12 @@ fn open_socket(e: &mut Entry, ifindex: Option<u32>) -> io::Result<socket2::Socke
     let mut last = None;
     for _ in 0..64 {
         match sockets::open_tx(key.peer, key.local, ifname, scope, e.src_port) {
-            Ok(s) => return Ok(s),
+            Ok(s) => {
+                // Without a route yet connect fails; sendto then looks the
+                // route up per packet as before.
+                e.connected = s.connect(&e.dest).is_ok();
+                return Ok(s);
+            }
             Err(err) if err.kind() == io::ErrorKind::AddrInUse => {
                 last = Some(err);
                 e.src_port = next_src_port();

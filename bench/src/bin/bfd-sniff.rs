@@ -47,7 +47,11 @@ fn main() -> ExitCode {
         .iter()
         .position(|a| a == "--flows")
         .and_then(|i| args.get(i + 1).cloned());
-    match run(&args[1], Duration::from_secs_f64(secs), flows_file.as_deref()) {
+    match run(
+        &args[1],
+        Duration::from_secs_f64(secs),
+        flows_file.as_deref(),
+    ) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => die(&e.to_string()),
     }

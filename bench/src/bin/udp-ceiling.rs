@@ -44,7 +44,12 @@ fn addr(ip: &str, port: &str) -> std::io::Result<SocketAddr> {
 }
 
 /// Fill `hdrs` so each entry points at its own iovec over `bufs`.
-fn headers(bufs: &mut [[u8; 256]], iovs: &mut [libc::iovec], hdrs: &mut [libc::mmsghdr], len: usize) {
+fn headers(
+    bufs: &mut [[u8; 256]],
+    iovs: &mut [libc::iovec],
+    hdrs: &mut [libc::mmsghdr],
+    len: usize,
+) {
     for i in 0..hdrs.len() {
         iovs[i].iov_base = bufs[i].as_mut_ptr() as *mut libc::c_void;
         iovs[i].iov_len = len;
@@ -104,7 +109,12 @@ fn send(src: &str, dst: &str, port: &str, s: &str) -> std::io::Result<()> {
     while start.elapsed() < dur {
         // SAFETY: headers point into live buffers; the socket is connected.
         let n = unsafe {
-            libc::sendmmsg(sock.as_raw_fd(), hdrs.as_mut_ptr(), BATCH as libc::c_uint, 0)
+            libc::sendmmsg(
+                sock.as_raw_fd(),
+                hdrs.as_mut_ptr(),
+                BATCH as libc::c_uint,
+                0,
+            )
         };
         if n > 0 {
             sent += n as u64;
