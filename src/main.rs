@@ -112,7 +112,14 @@ fn main() -> ExitCode {
         }
     };
     rt.block_on(async { tcp_vty::start(args.vty_addr.as_deref(), args.vty_port) });
-    let code = rt.block_on(run(paths, config, readiness, log, levels));
+    let code = rt.block_on(run(
+        paths,
+        config,
+        readiness,
+        log,
+        levels,
+        (args.realtime, args.realtime_cpu),
+    ));
     rt.shutdown_timeout(Duration::from_millis(200));
     drop(pid_file);
     code
@@ -144,6 +151,7 @@ async fn run(
     readiness: Readiness,
     log: logging::Switch,
     levels: logging::LevelControl,
+    (realtime, realtime_cpu): (bool, Option<usize>),
 ) -> ExitCode {
     let (notify_tx, notify_rx) = tokio::sync::mpsc::unbounded_channel();
     // A kernel booted with ipv6.disable=1 has no if_inet6; IPv6 listeners
@@ -152,7 +160,13 @@ async fn run(
         no_ipv6: !Path::new("/proc/net/if_inet6").exists(),
         ..EngineOptions::default()
     };
-    let (engine, engine_thread) = match engine::spawn(opts, notify_tx) {
+    let tuning = engine::EngineTuning {
+        realtime: realtime.then_some(engine::Realtime {
+            fifo_priority: 50,
+            cpu: realtime_cpu,
+        }),
+    };
+    let (engine, engine_thread) = match engine::spawn_tuned(opts, tuning, notify_tx) {
         Ok(e) => e,
         Err(e) => {
             eprintln!("bfdd: cannot start the BFD engine: {e}");

@@ -105,6 +105,14 @@ pub struct Args {
     /// Never try to reach zebra.
     #[arg(long = "standalone")]
     pub standalone: bool,
+    /// Run the BFD engine thread SCHED_FIFO (priority 50) and pinned to one
+    /// CPU (the last one allowed, or --realtime-cpu); without the privilege
+    /// it warns and runs at normal priority.
+    #[arg(long = "realtime")]
+    pub realtime: bool,
+    /// CPU for --realtime.
+    #[arg(long = "realtime-cpu", value_name = "CPU", requires = "realtime")]
+    pub realtime_cpu: Option<usize>,
     /// FRR release whose wire formats and output to follow.
     #[arg(long = "frr-version", value_name = "X.Y", default_value = "8.4")]
     pub frr_version: String,
@@ -321,6 +329,15 @@ mod tests {
         assert_eq!(p.zserv, Path::new("/var/run/frr/zserv.api"));
         assert_eq!(p.bfdctl, Path::new("/var/run/frr/bfdd.sock"));
         assert!(a.not_implemented().is_empty());
+    }
+
+    #[test]
+    fn realtime_flags() {
+        let a = parse("bfdd --realtime --realtime-cpu 1");
+        assert!(a.realtime);
+        assert_eq!(a.realtime_cpu, Some(1));
+        assert!(!parse("bfdd").realtime);
+        assert!(Args::try_parse_from(["bfdd", "--realtime-cpu", "1"]).is_err());
     }
 
     #[test]

@@ -59,8 +59,8 @@ pub fn apply_realtime(rt: &Realtime) -> RealtimeOutcome {
         } else {
             let e = io::Error::last_os_error();
             let why = if e.raw_os_error() == Some(libc::EPERM) {
-                " (not permitted: needs CAP_SYS_NICE or an RLIMIT_RTPRIO of at least the priority; \
-                 running at normal priority)"
+                "; it needs CAP_SYS_NICE (or an RLIMIT_RTPRIO of at least the priority); \
+                 running at normal priority"
             } else {
                 ""
             };
