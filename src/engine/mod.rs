@@ -15,6 +15,8 @@
 //! binding) with one sendto per packet — sendmmsg over shared sockets is left
 //! for the performance work. Only the default VRF is served for now.
 
+#[doc(hidden)]
+pub mod bench;
 mod commands;
 mod links;
 mod rx;
