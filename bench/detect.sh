@@ -40,7 +40,7 @@ table inet bfrsbncut {
   chain out { type filter hook output priority 0; udp dport { 3784, 4784 } drop; }
 }
 NFT
-statelog() { case $1 in rs) echo "$2/bfdd.rs.log" ;; frr) echo "$2/bfdd.log" ;; bird) echo "$2/bird.log" ;; esac; }
+statelog() { case $(base "$1") in rs) echo "$2/bfdd.rs.log" ;; frr) echo "$2/bfdd.log" ;; bird) echo "$2/bird.log" ;; esac; }
 
 topo_up "$N"
 for kind in $IMPLS; do
@@ -70,7 +70,7 @@ for kind in $IMPLS; do
     [ -n "$HOG_PID" ] && { kill "$HOG_PID"; wait "$HOG_PID" 2>/dev/null; HOG_PID=""; }
     stop_all
     nsx "$NS_A" nft delete table inet bfrsbncut; nsx "$NS_B" nft delete table inet bfrsbncut
-    line=$(/usr/bin/python3 "$BENCH_DIR/detect_analyze.py" "$kind" "$WORK/flows" \
+    line=$(/usr/bin/python3 "$BENCH_DIR/detect_analyze.py" "$(base "$kind")" "$WORK/flows" \
       "$(statelog "$kind" "$da")" "$(statelog "$kind" "$db")" "$DET_MS")
     echo "$kind,$mode,$N,$IV,$line,$(cut -d' ' -f1 /proc/loadavg)" >> "$CSV"
     log "$kind $mode: samples,missing,p50,p99,max,min = $line"
@@ -80,7 +80,7 @@ cleanup
 /usr/bin/python3 - "$CSV" "$OUT/detect.md" <<'PY'
 import csv, sys
 rows = list(csv.DictReader(open(sys.argv[1])))
-names = {"rs": "bfdd-rs", "frr": "FRR bfdd", "bird": "BIRD"}
+names = {"rs": "bfdd-rs", "rsrt": "bfdd-rs --realtime", "frr": "FRR bfdd", "bird": "BIRD"}
 out = ["| impl | mode | N | interval | samples (missing) | excess p50 ms | p99 ms | max ms | min ms |",
        "|---|---|---|---|---|---|---|---|---|"]
 for r in rows:

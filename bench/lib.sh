@@ -6,7 +6,8 @@
 # single-hop sessions need N addresses (and N neighbour entries) per side.
 # Every daemon runs in its own state dir under $WORK/<side>; each pid we start
 # is recorded and only those are stopped. Implementations (KIND): rs (bfdd-rs,
-# standalone), frr (FRR zebra + bfdd), bird (BIRD 2).
+# standalone), rsrt (bfdd-rs --realtime, run as root so SCHED_FIFO is
+# permitted), frr (FRR zebra + bfdd), bird (BIRD 2).
 
 NS_A=bfrs-bn-a
 NS_B=bfrs-bn-b
@@ -104,7 +105,8 @@ topo_up() {   # topo_up N
 # ---- daemons -----------------------------------------------------------------
 # write_conf KIND DIR IFACE MYNET PEERNET N IV MULT
 write_conf() {
-  local kind=$1 d=$2 ifc=$3 my=$4 peer=$5 n=$6 iv=$7 mult=$8 i
+  local kind d=$2 ifc=$3 my=$4 peer=$5 n=$6 iv=$7 mult=$8 i
+  kind=$(base "$1")
   case $kind in
   rs|frr)
     printf 'log file %s/zebra.log informational\n' "$d" > "$d/zebra.conf"
@@ -130,16 +132,22 @@ write_conf() {
   esac
 }
 
+# base KIND: the log/CLI flavour of an implementation (rsrt behaves as rs)
+base() { [ "$1" = rsrt ] && echo rs || echo "$1"; }
+
 wait_file() { local f=$1 i; for i in $(seq 100); do [ -s "$f" ] && return 0; sleep 0.1; done; return 1; }
 
 # start_impl KIND NS DIR [TASKSET_CPU]: start the daemon(s), record their pids
 start_impl() {
-  local kind=$1 ns=$2 d=$3 cpu=${4:-} pfx=()
+  local kind=$1 ns=$2 d=$3 cpu=${4:-} pfx=() extra=${RS_EXTRA:-}
   [ -n "$cpu" ] && pfx=(taskset -c "$cpu")
   chown -R frr:frr "$d" 2>/dev/null || true
+  # The two sides pinned apart: a on CPU 0, b on the last CPU.
+  [ "$kind" = rsrt ] && { extra="$extra --realtime -u root -g root"; kind=rs
+    [ "$ns" = "$NS_A" ] && extra="$extra --realtime-cpu 0"; }
   case $kind in
   rs)
-    nsx "$ns" bash -c "ulimit -n \$(ulimit -Hn); exec ${pfx[*]} $RS_BIN --standalone -d -P 0 ${RS_EXTRA:-} \
+    nsx "$ns" bash -c "ulimit -n \$(ulimit -Hn); exec ${pfx[*]} $RS_BIN --standalone -d -P 0 $extra \
       -f $d/bfdd.conf -i $d/bfdd.pid --vty_socket $d --log file:$d/bfdd.rs.log --log-level info" \
       || die "bfdd-rs failed to start in $ns"
     wait_file "$d/bfdd.pid" || die "no bfdd-rs pid file"
@@ -156,12 +164,12 @@ start_impl() {
     wait_file "$d/bird.pid"; STARTED_PIDS+=("$(cat "$d/bird.pid")") ;;
   esac
 }
-main_pid() { case $1 in rs|frr) cat "$2/bfdd.pid" ;; bird) cat "$2/bird.pid" ;; esac; }
+main_pid() { case $(base "$1") in rs|frr) cat "$2/bfdd.pid" ;; bird) cat "$2/bird.pid" ;; esac; }
 aux_pid() { [ "$1" = frr ] && cat "$2/zebra.pid" 2>/dev/null; return 0; }
 
 # up_count KIND DIR: sessions in state Up
 up_count() {
-  case $1 in
+  case $(base "$1") in
   rs|frr) vtysh --vty_socket "$2" -c 'show bfd peers brief' 2>/dev/null | awk '$NF=="up"{n++} END{print n+0}' ;;
   bird) birdc -s "$2/bird.ctl" show bfd sessions 2>/dev/null | awk '$3=="Up"||$4=="Up"{n++} END{print n+0}' ;;
   esac
@@ -169,7 +177,7 @@ up_count() {
 # downs KIND DIR: Up->Down transitions logged so far
 downs() {
   local f pat
-  case $1 in
+  case $(base "$1") in
   rs) f=$2/bfdd.rs.log; pat='Up -> Down' ;;
   frr) f=$2/bfdd.log; pat='up -> down' ;;
   bird) f=$2/bird.log; pat='from Up to Down' ;;

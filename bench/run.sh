@@ -2,7 +2,7 @@
 # bench/run.sh - bfdd-rs vs FRR bfdd vs BIRD, each paired with itself across
 # two network namespaces: N single-hop sessions x interval, multiplier 3.
 #
-#   bench/run.sh [--quick] [--impls "rs frr bird"] [--ns "100 1000"]
+#   bench/run.sh [--quick] [--impls "rs frr bird"] (also: rsrt = bfdd-rs --realtime) [--ns "100 1000"]
 #                [--ivs "300 50"] [--window S] [--up-timeout S] [--out DIR]
 #
 # Full matrix: N in {100,1000,5000,10000,20000} x {300,50,10} ms, 60 s window;
@@ -138,5 +138,6 @@ rm -f "$WORK"/broken-*
 cleanup
 log "matrix took $(( $(date +%s) - T_START )) s"
 uptime > "$OUT/uptime"
+"$REPO/target/release/hotpath" 10000 100 > "$OUT/hotpath.txt" || log "hotpath failed"
 /usr/bin/python3 "$BENCH_DIR/report.py" "$OUT" || log "report failed"
 cat "$OUT/results.md"

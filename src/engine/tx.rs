@@ -4,8 +4,11 @@
 //! off (transmit socket open/closed, `path_up`/`path_down`).
 //!
 //! TX uses one UDP socket per session (like FRR) so the source port is fixed
-//! for the session's life and the socket carries the interface binding.
-//! Batched sendmmsg over shared sockets is left to the performance work.
+//! for the session's life and unique (RFC 5881 §4), and the socket carries
+//! the interface binding. The socket is connect()ed to the peer when a route
+//! exists, so send() reuses its cached route (-18 % CPU at 1000 x 50 ms);
+//! otherwise sendto. Shared sockets with sendmmsg were measured not worth the
+//! unique source port (see the engine's module doc).
 
 use std::io;
 use std::time::{Duration, Instant};
