@@ -4,8 +4,8 @@
 FLOWS is bfd-sniff's --flows output from the veth of side a (10.100/16); the
 cut dropped packets before the wire on both sides, so the last packet of each
 flow in the capture is the last one the other side received. For each session
-and side, detection = time of the side's Up->Down log line for that peer minus
-the last packet from that peer; prints "samples,missing,p50,p99,max,min" of
+and side, detection = the side's first Up->Down log line for that peer after
+the last packet from that peer, minus that packet's time; prints "samples,missing,p50,p99,max,min" of
 (detection - DETECT_MS) in ms. KIND picks the log format (rs, frr, bird)."""
 import re
 import sys
@@ -26,7 +26,7 @@ BIRD = re.compile(r"^(\d+-\d+-\d+ \d+:\d+:\d+\.\d+) .*Session to (\S+) changed s
 
 
 def downs(path):
-    """peer address -> time of its first Up->Down line."""
+    """peer address -> times of its Up->Down lines."""
     out = {}
     for line in open(path, errors="replace"):
         if kind == "rs":
@@ -41,8 +41,8 @@ def downs(path):
             m = BIRD.match(line)
             if m:
                 ts = datetime.strptime(m.group(1), "%Y-%m-%d %H:%M:%S.%f").timestamp()
-        if m and m.group(2) not in out:
-            out[m.group(2)] = ts
+        if m:
+            out.setdefault(m.group(2), []).append(ts)
     return out
 
 
@@ -54,10 +54,13 @@ for log, mine in ((log_a, "10.100."), (log_b, "10.101.")):
     for (src, dst), t_last in last.items():
         if not dst.startswith(mine):
             continue
-        if src not in d:
+        # The Down that the cut caused is the first one after the last packet
+        # heard (an earlier flap, e.g. under the CPU hog, is not it).
+        after = [t for t in d.get(src, []) if t > t_last]
+        if not after:
             missing += 1
             continue
-        excess.append((d[src] - t_last) * 1000 - det_ms)
+        excess.append((after[0] - t_last) * 1000 - det_ms)
 excess.sort()
 
 
