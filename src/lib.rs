@@ -6,6 +6,7 @@ pub mod auth;
 pub mod config;
 pub mod control;
 pub mod engine;
+pub mod hub;
 pub mod netlink;
 pub mod packet;
 pub mod registry;

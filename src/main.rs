@@ -22,7 +22,8 @@ use tokio::signal::unix::{signal, Signal, SignalKind};
 use tokio::sync::mpsc::UnboundedReceiver;
 
 use bfdd_rs::config;
-use bfdd_rs::engine::{self, Command, EngineHandle, EngineOptions, Notification, SessionKey};
+use bfdd_rs::engine::{self, Command, EngineOptions, Notification, SessionKey};
+use bfdd_rs::hub::{self, RegistryHandle};
 use bfdd_rs::netlink;
 use bfdd_rs::packet::Diag;
 use bfdd_rs::registry::Registry;
@@ -149,7 +150,8 @@ async fn run(
             return ExitCode::FAILURE;
         }
     };
-    tokio::spawn(log_notifications(notify_rx));
+    let registry = hub::spawn(Registry::new(), engine.clone(), notify_rx);
+    tokio::spawn(log_notifications(registry.watch_notifications()));
     let nl_engine = engine.clone();
     tokio::spawn(async move {
         if let Err(e) = netlink::run(nl_engine).await {
@@ -157,8 +159,7 @@ async fn run(
         }
     });
 
-    let mut registry = Registry::new();
-    send_all(&engine, registry.apply_config(config.session_specs()));
+    registry.apply(config).await;
 
     let vty_path = paths.vty_socket();
     let listener = match vtysh_compat::bind(&vty_path) {
@@ -193,7 +194,7 @@ async fn run(
     tracing::info!("bfdd-rs ready");
 
     signals
-        .serve(&paths.config_file, &mut registry, &engine, &log, &levels)
+        .serve(&paths.config_file, &registry, &log, &levels)
         .await;
 
     tracing::info!("shutting down: AdminDown to every peer");
@@ -232,14 +233,13 @@ impl Signals {
     async fn serve(
         mut self,
         config_file: &Path,
-        registry: &mut Registry,
-        engine: &EngineHandle,
+        registry: &RegistryHandle,
         log: &logging::Switch,
         levels: &logging::LevelControl,
     ) {
         loop {
             tokio::select! {
-                _ = self.hup.recv() => reload(config_file, registry, engine, levels),
+                _ = self.hup.recv() => reload(config_file, registry, levels).await,
                 _ = self.usr1.recv() => {
                     log.get().reopen();
                     tracing::info!("log files reopened");
@@ -252,22 +252,16 @@ impl Signals {
 }
 
 /// SIGHUP: read the config again; a bad file leaves the running one alone.
-fn reload(
-    config_file: &Path,
-    registry: &mut Registry,
-    engine: &EngineHandle,
-    levels: &logging::LevelControl,
-) {
+async fn reload(config_file: &Path, registry: &RegistryHandle, levels: &logging::LevelControl) {
     match config::load(config_file) {
         Ok(c) => {
             levels.set_config_debug(config_debug(&c));
-            let cmds = registry.apply_config(c.session_specs());
+            let changes = registry.apply(c).await;
             tracing::info!(
                 "configuration reloaded from {}: {} session change(s)",
                 config_file.display(),
-                cmds.len()
+                changes
             );
-            send_all(engine, cmds);
         }
         Err(e) => tracing::error!("configuration reload failed, keeping the running one: {e}"),
     }
@@ -277,15 +271,6 @@ fn reload(
 fn config_debug(c: &config::Config) -> bool {
     let d = &c.debug;
     d.peer || d.zebra || d.network || d.distributed
-}
-
-fn send_all(engine: &EngineHandle, cmds: Vec<Command>) {
-    for cmd in cmds {
-        if engine.send(cmd).is_err() {
-            tracing::error!("BFD engine is gone; command dropped");
-            return;
-        }
-    }
 }
 
 async fn log_notifications(mut rx: UnboundedReceiver<Notification>) {
