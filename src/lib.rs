@@ -12,4 +12,6 @@ pub mod packet;
 pub mod registry;
 pub mod session;
 pub mod vty;
+pub mod zapi_glue;
+pub mod zapi_server;
 pub mod zebra;

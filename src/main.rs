@@ -28,6 +28,9 @@ use bfdd_rs::netlink;
 use bfdd_rs::packet::Diag;
 use bfdd_rs::registry::Registry;
 use bfdd_rs::vty::EngineBackend;
+use bfdd_rs::zapi_glue::ZapiCounters;
+use bfdd_rs::zapi_server;
+use bfdd_rs::zebra::{self, ZebraOptions};
 use cli::{Args, LogTarget, Paths};
 use process::{PidFile, Readiness};
 
@@ -37,6 +40,19 @@ const SHUTDOWN_WAIT: Duration = Duration::from_secs(3);
 fn main() -> ExitCode {
     let args = Args::parse();
     let paths = Paths::resolve(&args);
+
+    let frr_version: zapi::FrrVersion = match args.frr_version.parse() {
+        Ok(v) => v,
+        Err(e) => {
+            eprintln!("bfdd: --frr-version: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let clients = Clients {
+        version: frr_version,
+        zebra: (!args.standalone).then(|| ZebraOptions::new(paths.zserv.clone(), frr_version)),
+        zapi_socket_explicit: args.zapi_socket.is_some(),
+    };
 
     let config = match config::load(&paths.config_file) {
         Ok(c) => c,
@@ -96,7 +112,7 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let code = rt.block_on(run(paths, config, readiness, log, levels));
+    let code = rt.block_on(run(paths, config, clients, readiness, log, levels));
     rt.shutdown_timeout(Duration::from_millis(200));
     drop(pid_file);
     code
@@ -121,17 +137,26 @@ fn log_start(args: &Args, paths: &Paths) {
             args.group
         );
     }
-    if !args.standalone {
-        tracing::info!(
-            "zebra client not yet implemented; running standalone (zserv {})",
-            paths.zserv.display()
-        );
+    if args.standalone {
+        tracing::info!("standalone: not connecting to zebra");
+    } else {
+        tracing::info!("zebra client: zserv {}", paths.zserv.display());
     }
+}
+
+/// Which client interfaces to serve, decided from the command line.
+struct Clients {
+    version: zapi::FrrVersion,
+    /// None with --standalone.
+    zebra: Option<ZebraOptions>,
+    /// --zapi-socket given: failing to bind it is fatal.
+    zapi_socket_explicit: bool,
 }
 
 async fn run(
     paths: Paths,
     config: config::Config,
+    clients: Clients,
     readiness: Readiness,
     log: logging::Switch,
     levels: logging::LevelControl,
@@ -174,6 +199,31 @@ async fn run(
         Arc::new(EngineBackend::new(engine.clone())),
     ));
 
+    let zapi_counters = Arc::new(ZapiCounters::default());
+    let mut zapi_bound = false;
+    match zapi_server::bind(&paths.zapi_socket) {
+        Ok(l) => {
+            zapi_bound = true;
+            tokio::spawn(zapi_server::serve(
+                l,
+                clients.version,
+                registry.clone(),
+                zapi_counters.clone(),
+            ));
+        }
+        Err(e) if clients.zapi_socket_explicit => {
+            eprintln!("bfdd: ZAPI socket {}: {e}", paths.zapi_socket.display());
+            return ExitCode::FAILURE;
+        }
+        Err(e) => tracing::warn!(
+            "ZAPI socket {} not served: {e}",
+            paths.zapi_socket.display()
+        ),
+    }
+    if let Some(z) = clients.zebra {
+        tokio::spawn(zebra::run(z, registry.clone(), zapi_counters.clone()));
+    }
+
     // Handlers go in before readiness is announced: a SIGHUP sent as soon as
     // `bfdd -d` returns must not kill us with the default action.
     let signals = match Signals::new() {
@@ -208,6 +258,9 @@ async fn run(
         }
     }
     let _ = std::fs::remove_file(&vty_path);
+    if zapi_bound {
+        let _ = std::fs::remove_file(&paths.zapi_socket);
+    }
     tracing::info!("bfdd-rs exiting");
     ExitCode::SUCCESS
 }

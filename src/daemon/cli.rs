@@ -105,6 +105,10 @@ pub struct Args {
     /// Never try to reach zebra.
     #[arg(long = "standalone")]
     pub standalone: bool,
+    /// Direct ZAPI control socket for clients without zebra
+    /// [default: /var/run/frr/bfdd-zapi.sock].
+    #[arg(long = "zapi-socket", value_name = "PATH")]
+    pub zapi_socket: Option<PathBuf>,
     /// FRR release whose wire formats and output to follow.
     #[arg(long = "frr-version", value_name = "X.Y", default_value = "8.4")]
     pub frr_version: String,
@@ -186,6 +190,7 @@ pub struct Paths {
     pub vty_dir: PathBuf,
     pub zserv: PathBuf,
     pub bfdctl: PathBuf,
+    pub zapi_socket: PathBuf,
 }
 
 impl Paths {
@@ -221,6 +226,10 @@ impl Paths {
                 .bfdctl
                 .clone()
                 .unwrap_or_else(|| under(STATE_DIR, "bfdd.sock")),
+            zapi_socket: args
+                .zapi_socket
+                .clone()
+                .unwrap_or_else(|| under(STATE_DIR, "bfdd-zapi.sock")),
         }
     }
 
@@ -286,9 +295,6 @@ impl Args {
         if let Some(p) = &self.bfdctl {
             v.push(format!("--bfdctl {}", p.display()));
         }
-        if let Some(p) = &self.socket {
-            v.push(format!("-z {}", p.display()));
-        }
         v
     }
 }
@@ -315,7 +321,10 @@ mod tests {
         assert_eq!(p.vty_socket(), Path::new("/var/run/frr/bfdd.vty"));
         assert_eq!(p.zserv, Path::new("/var/run/frr/zserv.api"));
         assert_eq!(p.bfdctl, Path::new("/var/run/frr/bfdd.sock"));
+        assert_eq!(p.zapi_socket, Path::new("/var/run/frr/bfdd-zapi.sock"));
         assert!(a.not_implemented().is_empty());
+        let a = parse("bfdd --zapi-socket /tmp/z.sock");
+        assert_eq!(Paths::resolve(&a).zapi_socket, Path::new("/tmp/z.sock"));
     }
 
     #[test]
@@ -360,6 +369,7 @@ mod tests {
                 vty_dir: "D".into(),
                 zserv: "D/zserv.api".into(),
                 bfdctl: "D/bfdd.sock".into(),
+                zapi_socket: "/var/run/frr/bfdd-zapi.sock".into(),
             }
         );
         assert_eq!(p.vty_socket(), Path::new("D/bfdd.vty"));
