@@ -215,7 +215,7 @@ async fn run(
             eprintln!("bfdd: ZAPI socket {}: {e}", paths.zapi_socket.display());
             return ExitCode::FAILURE;
         }
-        Err(e) => tracing::warn!(
+        Err(e) => tracing::info!(
             "ZAPI socket {} not served: {e}",
             paths.zapi_socket.display()
         ),
