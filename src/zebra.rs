@@ -11,7 +11,8 @@
 //! (re)connect, forcing each session Down on the wire; we mark zebra's
 //! references stale instead, let the replayed registrations re-attach them,
 //! and release only those not re-registered within a grace period, so a
-//! zebra restart does not flap any session. Reconnects follow lib/zclient.c:
+//! zebra restart does not flap any session. The replay request is repeated
+//! during that period for clients that reach the new zebra after us. Reconnects follow lib/zclient.c:
 //! 10 s while fewer than 3 consecutive failures, then 60 s.
 
 use std::io;
@@ -41,6 +42,10 @@ pub struct ZebraOptions {
     /// After a (re)connect, how long clients have to re-register before
     /// their old references are released.
     pub grace: Duration,
+    /// During the grace period, the replay request is repeated this often:
+    /// a protocol daemon that reconnects to a restarted zebra after us
+    /// would otherwise never hear it and never re-register.
+    pub replay_every: Duration,
 }
 
 impl ZebraOptions {
@@ -51,7 +56,10 @@ impl ZebraOptions {
             version,
             retry_short: Duration::from_secs(10),
             retry_long: Duration::from_secs(60),
-            grace: Duration::from_secs(30),
+            // Longer than FRR's 60 s zclient back-off, so a client that
+            // needs three tries to reach a restarted zebra still makes it.
+            grace: Duration::from_secs(90),
+            replay_every: Duration::from_secs(15),
         }
     }
 }
@@ -112,11 +120,12 @@ async fn serve(
     wr.write_all(&hello).await?;
     // bfdd's zebra_connected: client records are rebuilt by the replay.
     hub.mark_stale(Source::Zebra);
-    let mut connected = encode(
+    let replay = encode(
         v,
         VRF_DEFAULT,
         Message::BfdDestReplay(Some(Replay::Request)),
     )?;
+    let mut connected = replay.clone();
     connected.extend(encode(v, VRF_DEFAULT, Message::InterfaceAddRequest)?);
     wr.write_all(&connected).await?;
 
@@ -126,6 +135,10 @@ async fn serve(
     let grace = tokio::time::sleep(opts.grace);
     tokio::pin!(grace);
     let mut swept = false;
+    let mut again = tokio::time::interval_at(
+        tokio::time::Instant::now() + opts.replay_every,
+        opts.replay_every,
+    );
     loop {
         tokio::select! {
             n = rd.read(&mut buf) => {
@@ -155,6 +168,7 @@ async fn serve(
                     Err(e) => tracing::warn!("cannot encode status for {:?}: {e}", ev.key),
                 }
             }
+            _ = again.tick(), if !swept => wr.write_all(&replay).await?,
             _ = &mut grace, if !swept => {
                 swept = true;
                 hub.sweep_stale(Source::Zebra);
