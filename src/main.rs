@@ -1,7 +1,8 @@
 //! bfdd-rs: command line, start-up and signals. Start-up follows FRR's order:
 //! parse arguments, read the config (a bad file stops us before anything
-//! starts), daemonize, pid file, logging, then the tokio control plane with
-//! the engine thread, rtnetlink, the registry and the vty socket. SIGHUP
+//! starts), drop to the -u/-g user (while single-threaded), daemonize, pid
+//! file, logging, then the tokio control plane with the TCP vty, the engine
+//! thread, rtnetlink, the registry and the vty socket. SIGHUP
 //! re-reads the config, SIGUSR1 reopens log files, SIGTERM/SIGINT take every
 //! session AdminDown and exit.
 
@@ -9,8 +10,12 @@
 mod cli;
 #[path = "daemon/logging.rs"]
 mod logging;
+#[path = "daemon/privs.rs"]
+mod privs;
 #[path = "daemon/process.rs"]
 mod process;
+#[path = "daemon/tcp_vty.rs"]
+mod tcp_vty;
 
 use std::path::Path;
 use std::process::ExitCode;
@@ -54,7 +59,7 @@ fn main() -> ExitCode {
         zapi_socket_explicit: args.zapi_socket.is_some(),
     };
 
-    let config = match config::load(&paths.config_file) {
+    let (config, config_note) = match process::load_config(&paths.config_file, args.dryrun) {
         Ok(c) => c,
         Err(e) => {
             eprintln!("{e}");
@@ -64,6 +69,13 @@ fn main() -> ExitCode {
     if args.dryrun {
         return ExitCode::SUCCESS;
     }
+    let privs = match privs::drop_privileges(&args, &paths) {
+        Ok(o) => o,
+        Err(e) => {
+            eprintln!("bfdd: privs_init: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
 
     let readiness = if args.daemon {
         match process::daemonize() {
@@ -99,6 +111,10 @@ fn main() -> ExitCode {
     };
     let (log, levels) = logging::install(outputs, args.log_level, config_debug(&config));
     log_start(&args, &paths);
+    tracing::info!("{privs}");
+    for line in config_note.iter().flat_map(|n| n.log_lines()) {
+        tracing::error!("{line}");
+    }
 
     let rt = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(1)
@@ -112,6 +128,7 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    rt.block_on(async { tcp_vty::start(args.vty_addr.as_deref(), args.vty_port) });
     let code = rt.block_on(run(paths, config, clients, readiness, log, levels));
     rt.shutdown_timeout(Duration::from_millis(200));
     drop(pid_file);
@@ -129,13 +146,6 @@ fn log_start(args: &Args, paths: &Paths) {
     let pending = args.not_implemented();
     if !pending.is_empty() {
         tracing::info!("accepted, not yet implemented: {}", pending.join(", "));
-    }
-    if nix::unistd::geteuid().is_root() {
-        tracing::info!(
-            "privilege drop to user {} group {} not yet implemented; staying root",
-            args.user,
-            args.group
-        );
     }
     if args.standalone {
         tracing::info!("standalone: not connecting to zebra");

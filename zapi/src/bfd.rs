@@ -19,6 +19,13 @@ use crate::wire::{
 pub const IFNAME_MAX: usize = 32;
 /// Longest profile name (bfdd's buffer is 64 bytes with the NUL).
 pub const PROFILE_MAX: usize = 63;
+/// Client default receive interval, ms (lib/bfd.h BFD_DEF_MIN_RX).
+pub const DEFAULT_MIN_RX: u32 = 300;
+/// Client default transmit interval, ms.
+pub const DEFAULT_MIN_TX: u32 = 300;
+/// Client default detection multiplier.
+pub const DEFAULT_DETECT_MULT: u8 = 3;
+
 /// Longest session name in a 10.3+ status update (u8 length).
 pub const STATUS_NAME_MAX: usize = 255;
 
@@ -106,6 +113,38 @@ impl BfdDest {
     /// The source address, if the client gave one.
     pub fn source(&self) -> Option<IpAddr> {
         (!self.src.is_unspecified()).then_some(self.src)
+    }
+
+    /// The interface name, if the client gave one.
+    pub fn interface(&self) -> Option<&str> {
+        (!self.ifname.is_empty()).then_some(self.ifname.as_str())
+    }
+
+    /// The profile name, if the client gave one.
+    pub fn profile_name(&self) -> Option<&str> {
+        (!self.profile.is_empty()).then_some(self.profile.as_str())
+    }
+
+    /// Receive interval, only when it differs from the client default (bfdd
+    /// applies registration timers only then).
+    pub fn explicit_min_rx(&self) -> Option<u32> {
+        (self.min_rx != DEFAULT_MIN_RX).then_some(self.min_rx)
+    }
+
+    /// Transmit interval, only when it differs from the client default.
+    pub fn explicit_min_tx(&self) -> Option<u32> {
+        (self.min_tx != DEFAULT_MIN_TX).then_some(self.min_tx)
+    }
+
+    /// Detection multiplier, only when it differs from the client default.
+    pub fn explicit_detect_mult(&self) -> Option<u8> {
+        (self.detect_mult != DEFAULT_DETECT_MULT).then_some(self.detect_mult)
+    }
+
+    /// bfdd's minimum TTL for the session: `None` when hops is 0 (unset),
+    /// else 256 − hops (hops 1 → 255, iBGP's 255 → 1).
+    pub fn min_ttl(&self) -> Option<u8> {
+        (self.hops != 0).then(|| (256 - u16::from(self.hops)) as u8)
     }
 }
 
@@ -339,4 +378,74 @@ impl Replay {
 /// Parse a bare pid payload (CLIENT_REGISTER / CLIENT_DEREGISTER).
 pub fn parse_pid(payload: &[u8]) -> Result<u32, ZapiError> {
     parse_exact(payload, pid)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d() -> BfdDest {
+        BfdDest {
+            pid: 1,
+            dst: "10.0.0.2".parse().unwrap(),
+            min_rx: DEFAULT_MIN_RX,
+            min_tx: DEFAULT_MIN_TX,
+            detect_mult: DEFAULT_DETECT_MULT,
+            multihop: false,
+            src: "0.0.0.0".parse().unwrap(),
+            hops: 0,
+            ifname: String::new(),
+            cbit: false,
+            profile: String::new(),
+        }
+    }
+
+    #[test]
+    fn optional_fields_follow_bfdd() {
+        let mut x = d();
+        assert_eq!(x.source(), None);
+        assert_eq!(x.interface(), None);
+        assert_eq!(x.profile_name(), None);
+        assert_eq!(x.explicit_min_rx(), None);
+        assert_eq!(x.explicit_min_tx(), None);
+        assert_eq!(x.explicit_detect_mult(), None);
+        assert_eq!(x.min_ttl(), None);
+        x.src = "10.0.0.1".parse().unwrap();
+        x.ifname = "eth0".into();
+        x.profile = "p".into();
+        x.min_rx = 50;
+        x.min_tx = 60;
+        x.detect_mult = 4;
+        x.hops = 1;
+        assert_eq!(x.source(), Some("10.0.0.1".parse().unwrap()));
+        assert_eq!(x.interface(), Some("eth0"));
+        assert_eq!(x.profile_name(), Some("p"));
+        assert_eq!(
+            (
+                x.explicit_min_rx(),
+                x.explicit_min_tx(),
+                x.explicit_detect_mult()
+            ),
+            (Some(50), Some(60), Some(4))
+        );
+        assert_eq!(x.min_ttl(), Some(255));
+        x.hops = 255;
+        assert_eq!(x.min_ttl(), Some(1));
+        x.hops = 5;
+        assert_eq!(x.min_ttl(), Some(251));
+    }
+
+    #[test]
+    fn status_values() {
+        for (s, n) in [
+            (BfdStatus::Unknown, 1),
+            (BfdStatus::Down, 2),
+            (BfdStatus::Up, 4),
+            (BfdStatus::AdminDown, 8),
+            (BfdStatus::Other(16), 16),
+        ] {
+            assert_eq!(s.to_u32(), n);
+            assert_eq!(BfdStatus::from_u32(n), s);
+        }
+    }
 }

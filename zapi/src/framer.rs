@@ -16,6 +16,17 @@ pub struct RawFrame {
     pub payload: Vec<u8>,
 }
 
+impl RawFrame {
+    /// Decode under `version`; on error the caller still has the header
+    /// (command, VRF) for its log line.
+    pub fn decode(&self, version: FrrVersion) -> Result<Frame, ZapiError> {
+        Ok(Frame {
+            vrf_id: self.header.vrf_id,
+            message: Message::decode(version, &self.header, &self.payload)?,
+        })
+    }
+}
+
 /// Stream decoder: `push` what the socket gave, then drain `next_frame` /
 /// `next_message` until `None`.
 #[derive(Debug, Default)]
@@ -84,12 +95,7 @@ impl Framer {
     /// Like `next_frame`, decoded under `version`. Decode errors are not
     /// fatal: the message was framed, so the stream stays in step.
     pub fn next_message(&mut self, version: FrrVersion) -> Option<Result<Frame, ZapiError>> {
-        Some(self.next_frame()?.and_then(|raw| {
-            Ok(Frame {
-                vrf_id: raw.header.vrf_id,
-                message: Message::decode(version, &raw.header, &raw.payload)?,
-            })
-        }))
+        Some(self.next_frame()?.and_then(|raw| raw.decode(version)))
     }
 
     fn discard_skipped(&mut self) {

@@ -6,7 +6,7 @@
 #![allow(dead_code)] // each test binary uses a different subset
 
 use std::net::IpAddr;
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime};
 use topotests::{
     bfd_block, hold_for, vtysh, wait_for, BfddRs, BirdBfd, BirdNeighbor, BirdOpts, BirdRouter,
     FrrRouter, Lab, NftCounter, NftCut, PeerConf, Topo, Vtysh,
@@ -120,6 +120,14 @@ impl Subject {
         match &self.daemon {
             SubjectDaemon::Frr(f) => f.vty(),
             SubjectDaemon::Rs(r) => r.vty(),
+        }
+    }
+
+    /// bfdd-rs's logged state changes (None when the subject is FRR).
+    pub fn rs_state_changes(&self) -> Option<Vec<topotests::StateChange>> {
+        match &self.daemon {
+            SubjectDaemon::Rs(r) => Some(r.state_changes()),
+            SubjectDaemon::Frr(_) => None,
         }
     }
 
@@ -385,9 +393,11 @@ pub fn cut_detect_restore(subject: &Subject, remote: &Remote, sessions: &[Sess],
         );
         expect.push((s.clone(), interval, detect));
     }
+    let wall0 = SystemTime::now();
     let t0 = Instant::now();
     let mut cut = NftCut::cut(&t.a);
     let cut_took = t0.elapsed();
+    let wall1 = SystemTime::now();
     let max_detect = expect.iter().map(|e| e.2).max().unwrap_or(0);
     let mut seen: Vec<Option<(Duration, vtysh::BfdPeer)>> = vec![None; sessions.len()];
     let deadline = Duration::from_millis(max_detect) + Duration::from_secs(10);
@@ -404,6 +414,7 @@ pub fn cut_detect_restore(subject: &Subject, remote: &Remote, sessions: &[Sess],
         }
         std::thread::sleep(FAST_POLL);
     }
+    print_measures(subject, remote, &expect, (wall0, wall1), &seen);
     for (i, (s, interval, detect)) in expect.iter().enumerate() {
         let (at, p) = seen[i]
             .clone()
@@ -445,6 +456,45 @@ pub fn cut_detect_restore(subject: &Subject, remote: &Remote, sessions: &[Sess],
     cut.restore();
     let took = wait_all_up(subject, remote, sessions);
     eprintln!("all Up again {took:?} after the restore");
+}
+
+/// One `MEASURE detect ...` line per session on stderr for a bfdd-rs
+/// subject: time from the cut to its Down as bfdd-rs logged it (polling
+/// time when the log has no such line). The cut counts from when `nft`
+/// returned (`cut.1`): starting nft in a namespace can take hundreds of ms
+/// on a loaded machine, and the rules take effect at its very end.
+fn print_measures(
+    subject: &Subject,
+    remote: &Remote,
+    expect: &[(Sess, u64, u64)],
+    cut: (SystemTime, SystemTime),
+    seen: &[Option<(Duration, vtysh::BfdPeer)>],
+) {
+    let Some(changes) = subject.rs_state_changes() else {
+        return;
+    };
+    let peer = match remote {
+        Remote::Frr { .. } => "frr",
+        Remote::Bird { .. } => "bird",
+    };
+    for (i, (s, interval, detect)) in expect.iter().enumerate() {
+        let logged = changes
+            .iter()
+            .find(|c| c.peer == s.b && c.to == "Down" && c.at >= cut.0)
+            .map(|c| c.at.duration_since(cut.1).unwrap_or_default());
+        let nft_took = cut.1.duration_since(cut.0).unwrap_or_default();
+        let polled = seen[i].as_ref().map(|(at, _)| at.saturating_sub(nft_took));
+        let Some(at) = logged.or(polled) else {
+            continue;
+        };
+        eprintln!(
+            "MEASURE detect peer={peer} family={} hop={} interval_ms={interval} mult={} detected_ms={}",
+            if s.b.is_ipv6() { "v6" } else { "v4" },
+            if s.multihop { "multi" } else { "single" },
+            detect / (*interval).max(1),
+            at.as_millis()
+        );
+    }
 }
 
 /// The remote changes its timers while Up: the subject sees the new remote
