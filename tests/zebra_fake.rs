@@ -61,6 +61,15 @@ fn wait_status(z: &mut Zconn, peer: &str, want: BfdStatus) {
     });
 }
 
+/// Wait until every (peer, status) was reported, in any order.
+fn wait_all(z: &mut Zconn, want: &[(&str, BfdStatus)]) {
+    let mut left: Vec<(&str, BfdStatus)> = want.to_vec();
+    z.wait_for(10, &format!("{want:?}"), |f| {
+        left.retain(|(peer, st)| status_of(f, peer) != Some(*st));
+        left.is_empty().then_some(())
+    });
+}
+
 fn both_ends(z: &mut Zconn, pid: u32) {
     relay(z, Replay::Register(dest(pid, "127.0.0.2", "127.0.0.1", 1)));
     relay(z, Replay::Update(dest(pid, "127.0.0.1", "127.0.0.2", 1)));
@@ -109,8 +118,10 @@ fn fake_zebra_relay_and_reconnect() {
     // The other end from pid 2, as an UPDATE (treated as register).
     relay(&mut z, Replay::ClientRegister { pid: 2 });
     relay(&mut z, Replay::Update(dest(2, "127.0.0.1", "127.0.0.2", 1)));
-    wait_status(&mut z, "127.0.0.2", BfdStatus::Up);
-    wait_status(&mut z, "127.0.0.1", BfdStatus::Up);
+    wait_all(
+        &mut z,
+        &[("127.0.0.2", BfdStatus::Up), ("127.0.0.1", BfdStatus::Up)],
+    );
     let json = peers_json(&vsock);
     assert_eq!(json.matches(r#""status":"up""#).count(), 2, "{json}");
 
@@ -148,8 +159,10 @@ fn fake_zebra_relay_and_reconnect() {
 
     // pid 3 holds both ends; they come up.
     both_ends(&mut z, 3);
-    wait_status(&mut z, "127.0.0.2", BfdStatus::Up);
-    wait_status(&mut z, "127.0.0.1", BfdStatus::Up);
+    wait_all(
+        &mut z,
+        &[("127.0.0.2", BfdStatus::Up), ("127.0.0.1", BfdStatus::Up)],
+    );
     let downs_before = dir.log().matches("Up -> Down").count();
 
     // zebra goes away. Sessions stay up; bfdd-rs reconnects after 10 s.
