@@ -115,18 +115,10 @@ async fn serve(
     // Events queued while disconnected are old news.
     while events.try_recv().is_ok() {}
 
-    let mut hello = encode(v, VRF_DEFAULT, Message::Hello(Hello::bfdd(v)))?;
-    hello.extend(encode(v, VRF_DEFAULT, Message::InterfaceAddRequest)?);
+    let (hello, connected, replay) = connect_bytes(v)?;
     wr.write_all(&hello).await?;
     // bfdd's zebra_connected: client records are rebuilt by the replay.
     hub.mark_stale(Source::Zebra);
-    let replay = encode(
-        v,
-        VRF_DEFAULT,
-        Message::BfdDestReplay(Some(Replay::Request)),
-    )?;
-    let mut connected = replay.clone();
-    connected.extend(encode(v, VRF_DEFAULT, Message::InterfaceAddRequest)?);
     wr.write_all(&connected).await?;
 
     let mut vrfs = VrfTable::default();
@@ -175,6 +167,22 @@ async fn serve(
             }
         }
     }
+}
+
+/// What bfdd writes on connect: HELLO + INTERFACE_ADD request; then, as
+/// "zebra connected", replay request + INTERFACE_ADD request in one write.
+/// Also returns the replay request alone.
+pub fn connect_bytes(v: FrrVersion) -> io::Result<(Vec<u8>, Vec<u8>, Vec<u8>)> {
+    let mut hello = encode(v, VRF_DEFAULT, Message::Hello(Hello::bfdd(v)))?;
+    hello.extend(encode(v, VRF_DEFAULT, Message::InterfaceAddRequest)?);
+    let replay = encode(
+        v,
+        VRF_DEFAULT,
+        Message::BfdDestReplay(Some(Replay::Request)),
+    )?;
+    let mut connected = replay.clone();
+    connected.extend(encode(v, VRF_DEFAULT, Message::InterfaceAddRequest)?);
+    Ok((hello, connected, replay))
 }
 
 fn encode(v: FrrVersion, vrf_id: u32, m: Message) -> io::Result<Vec<u8>> {
@@ -233,6 +241,48 @@ fn relayed(r: Replay, vrf_id: u32, vrfs: &VrfTable, hub: &RegistryHandle, c: &Za
         other => {
             ZapiCounters::bump(&c.unknown);
             tracing::debug!("zebra relayed {:?}; ignored", other.command());
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const IF_ADD_REQ: [u8; 10] = [0x00, 0x0A, 0xFE, 0x06, 0, 0, 0, 0, 0x00, 0x00];
+
+    #[test]
+    fn connect_sequence_8_4() {
+        let (hello, connected, replay) = connect_bytes(FrrVersion::V8_4).expect("encode");
+        let mut want = vec![
+            0x00, 0x13, 0xFE, 0x06, 0, 0, 0, 0, 0x00, 0x12, 0x19, 0, 0, 0, 0, 0, 0, 0, 0,
+        ];
+        want.extend(IF_ADD_REQ);
+        assert_eq!(hello, want);
+        let req = [
+            0x00, 0x0E, 0xFE, 0x06, 0, 0, 0, 0, 0x00, 0x1D, 0, 0, 0, 0x1D,
+        ];
+        assert_eq!(replay, req);
+        assert_eq!(connected, [&req[..], &IF_ADD_REQ[..]].concat());
+    }
+
+    #[test]
+    fn connect_sequence_10_x() {
+        // 10.0+: HELLO is command 19 without receive_notify, proto 26;
+        // BFD_DEST_REPLAY is 30 in 10.0 and 10.2 alike.
+        for v in [FrrVersion::V10_0, FrrVersion::V10_2, FrrVersion::V10_6] {
+            let (hello, _, replay) = connect_bytes(v).expect("encode");
+            assert_eq!(
+                hello[..18],
+                [0x00, 0x12, 0xFE, 0x06, 0, 0, 0, 0, 0x00, 0x13, 0x1A, 0, 0, 0, 0, 0, 0, 0],
+                "{v:?}"
+            );
+            assert_eq!(hello[18..], IF_ADD_REQ, "{v:?}");
+            assert_eq!(
+                replay,
+                [0x00, 0x0E, 0xFE, 0x06, 0, 0, 0, 0, 0x00, 0x1E, 0, 0, 0, 0x1E],
+                "{v:?}"
+            );
         }
     }
 }

@@ -118,3 +118,87 @@ fn direct_clients_create_and_remove_sessions() {
     let log = dir.log();
     assert!(log.contains("ZAPI client message skipped"), "{log}");
 }
+
+/// The example client, built if `cargo test` has not built it already.
+fn example_client() -> std::path::PathBuf {
+    let exe = std::env::current_exe().expect("test exe");
+    let dir = exe
+        .parent()
+        .and_then(|deps| deps.parent())
+        .expect("target dir");
+    let bin = dir.join("examples").join("zapi-client");
+    if !bin.exists() {
+        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+        let ok = std::process::Command::new(cargo)
+            .args(["build", "--example", "zapi-client"])
+            .status()
+            .is_ok_and(|s| s.success());
+        assert!(ok, "cargo build --example zapi-client");
+    }
+    bin
+}
+
+/// `zapi-client SOCKET PEER --local ADDR` in the namespace, stdout piped.
+fn run_client(ns: &Netns, sock: &std::path::Path, peer: &str, local: &str) -> std::process::Child {
+    std::process::Command::new("ip")
+        .args(["netns", "exec", &ns.0])
+        .arg(example_client())
+        .arg(sock)
+        .args([peer, "--local", local])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn zapi-client")
+}
+
+/// Read stdout lines until one equals `want`.
+fn expect_line(out: &mut impl std::io::BufRead, want: &str) {
+    let mut seen = Vec::new();
+    loop {
+        let mut line = String::new();
+        let n = out.read_line(&mut line).expect("read client output");
+        assert!(n > 0, "client output ended before {want:?}; saw {seen:?}");
+        if line.trim_end() == want {
+            return;
+        }
+        seen.push(line);
+    }
+}
+
+struct Reap(std::process::Child);
+
+impl Drop for Reap {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+#[test]
+fn example_client_registers_and_deregisters_on_ctrl_c() {
+    let ns = Netns::new("ex");
+    let dir = Scratch::new("ex");
+    let zsock = dir.path("zapi.sock");
+    let vsock = dir.path("bfdd.vty");
+    let _daemon = Daemon::start(&ns, &dir, &["--standalone"], &zsock);
+    wait_until("vty socket", 5, || vsock.exists());
+
+    let mut a = Reap(run_client(&ns, &zsock, "127.0.0.2", "127.0.0.1"));
+    let mut b = Reap(run_client(&ns, &zsock, "127.0.0.1", "127.0.0.2"));
+    let mut a_out = std::io::BufReader::new(a.0.stdout.take().expect("stdout"));
+    let mut b_out = std::io::BufReader::new(b.0.stdout.take().expect("stdout"));
+    expect_line(&mut a_out, "127.0.0.2 127.0.0.1 Down");
+    expect_line(&mut a_out, "127.0.0.2 127.0.0.1 Up");
+    expect_line(&mut b_out, "127.0.0.1 127.0.0.2 Up");
+
+    // Ctrl-C: A deregisters and exits 0; its session goes, B hears Down.
+    // SAFETY: plain kill(2) of the `ip netns exec` child, which execs the
+    // client in place, so the pid is the client's.
+    unsafe { libc::kill(a.0.id() as i32, libc::SIGINT) };
+    let st = a.0.wait().expect("wait client");
+    assert!(st.success(), "zapi-client exited {st:?}");
+    expect_line(&mut b_out, "127.0.0.1 127.0.0.2 Down");
+    wait_until("A's session removed", 5, || {
+        !peers_json(&vsock).contains(r#""peer":"127.0.0.2""#)
+    });
+}
