@@ -257,6 +257,13 @@ async fn run(
         .serve(&paths.config_file, &registry, &log, &levels)
         .await;
 
+    let (garbled, unknown, unknown_vrf) = zapi_counters.get();
+    if garbled + unknown + unknown_vrf > 0 {
+        tracing::info!(
+            "ZAPI messages skipped: {garbled} garbled, {unknown} unknown, \
+             {unknown_vrf} for unknown VRFs"
+        );
+    }
     tracing::info!("shutting down: AdminDown to every peer");
     let (tx, rx) = tokio::sync::oneshot::channel();
     if engine.send(Command::Shutdown(tx)).is_ok() {
