@@ -54,12 +54,30 @@ impl Zebra {
     }
 }
 
-impl Drop for Zebra {
-    fn drop(&mut self) {
-        if let Some(pid) = std::fs::read_to_string(&self.pid_file)
+impl Zebra {
+    fn pid(&self) -> Option<i32> {
+        std::fs::read_to_string(&self.pid_file)
             .ok()
             .and_then(|s| s.trim().parse::<i32>().ok())
-        {
+    }
+
+    /// SIGTERM and wait until the process is gone; its pid file goes too, so
+    /// a zebra started later with the same file is not touched by our drop.
+    fn stop(self) {
+        let Some(pid) = self.pid() else { return };
+        // SAFETY: plain kill(2) of the zebra this test started.
+        unsafe { libc::kill(pid, libc::SIGTERM) };
+        wait_until("zebra exit", 10, || {
+            // SAFETY: signal 0 only checks that the pid exists.
+            unsafe { libc::kill(pid, 0) != 0 }
+        });
+        let _ = std::fs::remove_file(&self.pid_file);
+    }
+}
+
+impl Drop for Zebra {
+    fn drop(&mut self) {
+        if let Some(pid) = self.pid() {
             // SAFETY: plain kill(2) of the zebra this test started.
             unsafe { libc::kill(pid, libc::SIGTERM) };
             std::thread::sleep(Duration::from_millis(300));
@@ -75,6 +93,25 @@ fn vtysh(dir: &Path, cmd: &str) -> String {
         .output()
         .expect("run vtysh");
     String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// A protocol daemon's connection to zebra: HELLO as BGP, CLIENT_REGISTER.
+fn bgp_client(dir: &Scratch, pid: u32) -> Zconn {
+    let mut bgp = Zconn::connect(&dir.path("zserv.api"));
+    let mut hello = Hello::bfdd(V);
+    hello.proto = ROUTE_BGP;
+    bgp.send(Frame::new(VRF_DEFAULT, Message::Hello(hello)));
+    bgp.send(Frame::new(VRF_DEFAULT, Message::BfdClientRegister { pid }));
+    bgp
+}
+
+fn register_both(bgp: &mut Zconn, pid: u32) {
+    for (peer, local) in [("127.0.0.2", "127.0.0.1"), ("127.0.0.1", "127.0.0.2")] {
+        bgp.send(Frame::new(
+            VRF_DEFAULT,
+            Message::BfdDestRegister(dest(pid, peer, local, 1)),
+        ));
+    }
 }
 
 fn status_of(f: &Frame, peer: &str) -> Option<BfdStatus> {
@@ -136,4 +173,60 @@ fn real_zebra_accepts_bfdd_rs_and_relays() {
         !peers_json(&vsock).contains(r#""peer""#)
     });
     assert!(daemon.alive(), "daemon died; log:\n{}", dir.log());
+}
+
+#[test]
+fn real_zebra_restart_keeps_sessions() {
+    if !Path::new(ZEBRA).exists() || !Path::new(VTYSH).exists() {
+        eprintln!("FRR not installed ({ZEBRA}, {VTYSH}); skipping");
+        return;
+    }
+    let ns = Netns::new("rr");
+    let dir = Scratch::new("rr");
+    let zebra = Zebra::start(&ns, &dir);
+    let zs = dir.path("zserv.api").to_string_lossy().to_string();
+    let mut daemon = Daemon::start(&ns, &dir, &["-z", &zs], &dir.path("zapi.sock"));
+    let vsock = dir.path("bfdd.vty");
+    wait_until("vty socket", 5, || vsock.exists());
+    wait_until("bfd client in zebra", 10, || {
+        vtysh(&dir.0, "show zebra client summary")
+            .lines()
+            .any(|l| l.trim_start().starts_with("bfd "))
+    });
+
+    let pid = 5151;
+    let mut bgp = bgp_client(&dir, pid);
+    register_both(&mut bgp, pid);
+    bgp.wait_for(10, "Up through zebra", |f| {
+        (status_of(f, "127.0.0.2") == Some(BfdStatus::Up)).then_some(())
+    });
+    wait_until("both up", 5, || {
+        peers_json(&vsock).matches(r#""status":"up""#).count() == 2
+    });
+    let downs_before = dir.log().matches("Up -> Down").count();
+
+    // zebra restarts; the protocol daemon reconnects at once, bfdd-rs on its
+    // 10 s timer; its replay request reaches the client through zebra.
+    zebra.stop();
+    drop(bgp);
+    let zebra = Zebra::start(&ns, &dir);
+    let mut bgp = bgp_client(&dir, pid);
+    bgp.wait_for(20, "replay request relayed by zebra", |f| {
+        (f.message == Message::BfdDestReplay(None)).then_some(())
+    });
+    register_both(&mut bgp, pid);
+    assert_eq!(
+        bgp.wait_for(5, "reply after re-register", |f| status_of(f, "127.0.0.2")),
+        BfdStatus::Up
+    );
+    let json = peers_json(&vsock);
+    assert_eq!(json.matches(r#""status":"up""#).count(), 2, "{json}");
+    assert_eq!(
+        dir.log().matches("Up -> Down").count(),
+        downs_before,
+        "a session flapped across the zebra restart:\n{}",
+        dir.log()
+    );
+    assert!(daemon.alive(), "daemon died; log:\n{}", dir.log());
+    drop(zebra);
 }
