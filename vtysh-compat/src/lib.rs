@@ -14,7 +14,7 @@ pub mod json;
 pub mod server;
 pub mod show;
 
-pub use cli::{Node, Reply, Session, Step};
+pub use cli::{Answer, Node, NodePath, PeerSelector, Reply, Request, Session, Step};
 pub use server::{bind, serve, Backend};
 
 /// bfdd's state as FRR names it.
