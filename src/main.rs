@@ -194,7 +194,7 @@ async fn run(
         }
     });
 
-    registry.apply(config).await;
+    registry.apply(config.clone()).await;
 
     let vty_path = paths.vty_socket();
     let listener = match vtysh_compat::bind(&vty_path) {
@@ -204,10 +204,14 @@ async fn run(
             return ExitCode::FAILURE;
         }
     };
-    tokio::spawn(vtysh_compat::serve(
-        listener,
-        Arc::new(EngineBackend::new(engine.clone())),
-    ));
+    let backend = EngineBackend::with_config(
+        engine.clone(),
+        registry.clone(),
+        config,
+        paths.config_file.clone(),
+        Arc::new(logging::VtyLogging::new(log.clone(), levels.clone())),
+    );
+    tokio::spawn(vtysh_compat::serve(listener, Arc::new(backend.clone())));
 
     let zapi_counters = Arc::new(ZapiCounters::default());
     let mut zapi_bound = false;
@@ -254,7 +258,7 @@ async fn run(
     tracing::info!("bfdd-rs ready");
 
     signals
-        .serve(&paths.config_file, &registry, &log, &levels)
+        .serve(&paths.config_file, &registry, &backend, &log, &levels)
         .await;
 
     let (garbled, unknown, unknown_vrf) = zapi_counters.get();
@@ -304,12 +308,13 @@ impl Signals {
         mut self,
         config_file: &Path,
         registry: &RegistryHandle,
+        backend: &EngineBackend,
         log: &logging::Switch,
         levels: &logging::LevelControl,
     ) {
         loop {
             tokio::select! {
-                _ = self.hup.recv() => reload(config_file, registry, levels).await,
+                _ = self.hup.recv() => reload(config_file, registry, backend, levels).await,
                 _ = self.usr1.recv() => {
                     log.get().reopen();
                     tracing::info!("log files reopened");
@@ -322,10 +327,16 @@ impl Signals {
 }
 
 /// SIGHUP: read the config again; a bad file leaves the running one alone.
-async fn reload(config_file: &Path, registry: &RegistryHandle, levels: &logging::LevelControl) {
+async fn reload(
+    config_file: &Path,
+    registry: &RegistryHandle,
+    backend: &EngineBackend,
+    levels: &logging::LevelControl,
+) {
     match config::load(config_file) {
         Ok(c) => {
             levels.set_config_debug(config_debug(&c));
+            backend.replace_config(c.clone()).await;
             let changes = registry.apply(c).await;
             tracing::info!(
                 "configuration reloaded from {}: {} session change(s)",

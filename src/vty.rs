@@ -1,40 +1,295 @@
-//! Bridge from engine snapshots to the `vtysh-compat` crate's plain status
-//! records, so that crate never learns about the engine: `peer_status` maps one
-//! `SessionSnapshot` to a `PeerStatus`, and `EngineBackend` answers the vty
-//! server's queries by asking the engine thread for a snapshot.
+//! Bridge from the daemon to the `vtysh-compat` crate, so that crate never
+//! learns about the engine: `peer_status` maps one `SessionSnapshot` to a
+//! `PeerStatus`, and `EngineBackend` answers the vty server: shows from
+//! engine snapshots, configuration lines through the one `ConfigEditor` on
+//! the running configuration (then pushed to the registry, so changes apply
+//! live), `write terminal`/`write memory`, debug flags and counters. Logging
+//! commands go to the daemon's `DaemonControl`, as logging lives in the
+//! binary.
 
+use std::fmt::Write as _;
 use std::future::Future;
+use std::path::PathBuf;
 use std::pin::Pin;
+use std::sync::Arc;
 
-use vtysh_compat::{Backend, PeerState, PeerStatus};
+use tokio::sync::Mutex;
+use vtysh_compat::cli::{find_peer, ret};
+use vtysh_compat::{Answer, Backend, Node, NodePath, PeerState, PeerStatus, Request};
 
+use crate::config::{Config, ConfigEditor, DebugFlags, EditNode};
 use crate::engine::{Command, EngineHandle, SessionSnapshot};
+use crate::hub::RegistryHandle;
 use crate::packet::State;
 
+/// What the vty needs from the daemon binary (its logging).
+pub trait DaemonControl: Send + Sync + 'static {
+    /// The `debug bfd ...` flags changed; `any` = at least one is on
+    /// (FRR then logs its debug messages).
+    fn debug_changed(&self, any: bool) {
+        let _ = any;
+    }
+
+    /// A common daemon command (`log ...`, `show logging`, `clear log
+    /// cmdline-targets`), keywords in full. None when not handled.
+    fn command(&self, line: &str) -> Option<(String, u8)> {
+        let _ = line;
+        None
+    }
+
+    /// `write terminal` lines of the logging setup: the ones after
+    /// `hostname` (`log file ...`, `log timestamp precision N`), and whether
+    /// `log commands` is on.
+    fn log_config(&self) -> (String, bool) {
+        (String::new(), false)
+    }
+}
+
+/// A daemon without logging controls.
+struct NoControl;
+impl DaemonControl for NoControl {}
+
+/// The running configuration as the vty edits it.
+struct Running {
+    editor: ConfigEditor,
+    /// What the registry was last given.
+    applied: Config,
+    /// `debug bfd ...` typed in ENABLE: not part of the configuration.
+    term_debug: DebugFlags,
+}
+
 /// Answers the vty server's questions from the engine thread.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct EngineBackend {
     engine: EngineHandle,
+    registry: Option<RegistryHandle>,
+    running: Arc<Mutex<Running>>,
+    /// bfdd.conf, for `write memory`; None = cannot save.
+    config_file: Option<PathBuf>,
+    control: Arc<dyn DaemonControl>,
+}
+
+impl std::fmt::Debug for EngineBackend {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EngineBackend")
+            .field("config_file", &self.config_file)
+            .finish_non_exhaustive()
+    }
 }
 
 impl EngineBackend {
+    /// Shows only: configuration lines are applied to an empty running
+    /// configuration that reaches no registry.
     pub fn new(engine: EngineHandle) -> EngineBackend {
-        EngineBackend { engine }
+        EngineBackend {
+            engine,
+            registry: None,
+            running: Arc::new(Mutex::new(Running {
+                editor: ConfigEditor::new(),
+                applied: Config::default(),
+                term_debug: DebugFlags::default(),
+            })),
+            config_file: None,
+            control: Arc::new(NoControl),
+        }
+    }
+
+    /// The full daemon backend: `config` is what the daemon applied at
+    /// start (read from `config_file`); vty changes go to `registry`.
+    pub fn with_config(
+        engine: EngineHandle,
+        registry: RegistryHandle,
+        config: Config,
+        config_file: PathBuf,
+        control: Arc<dyn DaemonControl>,
+    ) -> EngineBackend {
+        EngineBackend {
+            engine,
+            registry: Some(registry),
+            running: Arc::new(Mutex::new(Running {
+                editor: ConfigEditor::from_config(&config),
+                applied: config,
+                term_debug: DebugFlags::default(),
+            })),
+            config_file: Some(config_file),
+            control,
+        }
+    }
+
+    /// A configuration read again (SIGHUP) and already applied by the
+    /// caller replaces the running one.
+    pub async fn replace_config(&self, config: Config) {
+        let mut r = self.running.lock().await;
+        r.editor = ConfigEditor::from_config(&config);
+        r.applied = config;
     }
 
     /// Every session as `show bfd peers` prints it, in the engine's order.
     /// An engine that is gone (shutting down) has no peers.
     pub fn peers(&self) -> impl Future<Output = Vec<PeerStatus>> + Send + 'static {
         let engine = self.engine.clone();
-        async move {
-            let (tx, rx) = tokio::sync::oneshot::channel();
-            if engine.send(Command::Snapshot(tx)).is_err() {
-                return Vec::new();
+        async move { snapshots(&engine).await.iter().map(peer_status).collect() }
+    }
+
+    async fn request(self, req: Request) -> Answer {
+        match req {
+            Request::Configure { node, line } => self.configure(node, &line).await,
+            Request::DebugTerminal { line } => {
+                let mut r = self.running.lock().await;
+                let (on, flag) = match line.strip_prefix("no ") {
+                    Some(rest) => (false, rest),
+                    None => (true, line.as_str()),
+                };
+                if let Some(f) = debug_flag(&mut r.term_debug, flag) {
+                    *f = on;
+                }
+                let any = any_debug(&merged_debug(&r));
+                self.control.debug_changed(any);
+                Answer::ok("")
             }
-            match rx.await {
-                Ok(snaps) => snaps.iter().map(peer_status).collect(),
-                Err(_) => Vec::new(),
+            Request::ShowDebugging => {
+                let r = self.running.lock().await;
+                Answer::ok(show_debugging(&merged_debug(&r)))
             }
+            Request::WriteTerminal => Answer::ok(self.write_terminal().await),
+            Request::WriteMemory => self.write_memory().await,
+            Request::ClearCounters { vrf, selector } => {
+                let snaps = snapshots(&self.engine).await;
+                let peers: Vec<PeerStatus> = snaps.iter().map(peer_status).collect();
+                match find_peer(&vrf, &selector, &peers) {
+                    Some(p) => {
+                        let i = peers.iter().position(|q| q == p).unwrap_or(0);
+                        if let Some(s) = snaps.get(i) {
+                            let _ = self.engine.send(Command::ClearCounters(s.spec.key.clone()));
+                        }
+                        Answer::ok("")
+                    }
+                    None => not_found(&vrf, &selector),
+                }
+            }
+            Request::Daemon { line } => self.daemon_command(&line),
+        }
+    }
+
+    /// One configuration line in `node`, through the config editor; the
+    /// result goes to the registry when it changed anything.
+    async fn configure(&self, node: NodePath, line: &str) -> Answer {
+        let mut r = self.running.lock().await;
+        let start = match node.node {
+            Node::Bfd => Some(EditNode::Bfd),
+            Node::BfdPeer | Node::BfdProfile => {
+                let label = node.label.as_deref().unwrap_or("");
+                if !r.editor.enter_label(label) {
+                    // Removed from another session meanwhile.
+                    return Answer::error(
+                        "% The node being edited no longer exists.\n",
+                        ret::WARNING_CONFIG_FAILED,
+                    );
+                }
+                None
+            }
+            _ => Some(EditNode::Top),
+        };
+        if let Some(n) = start {
+            r.editor.set_node(n);
+        }
+        let change = match r.editor.apply_line(line) {
+            Ok(c) => c,
+            Err(msg) => return config_error(&msg),
+        };
+        let mut output = String::new();
+        for w in &change.warnings {
+            let _ = writeln!(output, "{w}");
+        }
+        let next = match change.node {
+            EditNode::Top => NodePath::new(Node::Config),
+            EditNode::Bfd => NodePath::new(Node::Bfd),
+            n @ EditNode::Peer(_) => NodePath {
+                node: Node::BfdPeer,
+                label: r.editor.node_label(n),
+            },
+            n @ EditNode::Profile(_) => NodePath {
+                node: Node::BfdProfile,
+                label: r.editor.node_label(n),
+            },
+        };
+        // Authentication set over several lines is applied once complete.
+        if let Ok(cfg) = r.editor.config() {
+            if cfg != r.applied {
+                let debug_changed = cfg.debug != r.applied.debug;
+                let sessions_changed =
+                    cfg.peers != r.applied.peers || cfg.profiles != r.applied.profiles;
+                r.applied = cfg.clone();
+                if debug_changed {
+                    self.control.debug_changed(any_debug(&merged_debug(&r)));
+                }
+                if sessions_changed {
+                    if let Some(reg) = &self.registry {
+                        reg.apply(cfg).await;
+                    }
+                }
+            }
+        }
+        Answer {
+            output,
+            ret: ret::SUCCESS,
+            node: Some(next),
+        }
+    }
+
+    /// The daemon's `write terminal` text (FRR's `vty_write_config` for a
+    /// vtysh session: no "Current configuration" banner, no `end`).
+    async fn write_terminal(&self) -> String {
+        let cfg = {
+            let r = self.running.lock().await;
+            r.editor.config().unwrap_or_else(|_| r.applied.clone())
+        };
+        let (log_lines, log_commands) = self.control.log_config();
+        let mut out = String::from("frr version 8.4.4\nfrr defaults traditional\n!\n");
+        let _ = writeln!(out, "hostname {}", hostname());
+        out.push_str(&log_lines);
+        // One `!` per lib config writer, as FRR prints them.
+        out.push_str("!\n!\n!\n!\n");
+        if log_commands {
+            out.push_str("log commands\n");
+        }
+        out.push_str("!\n");
+        out.push_str(&cfg.render());
+        out.push_str("!\n");
+        out
+    }
+
+    /// FRR's `write memory` without integrated config: the old file kept as
+    /// `.sav`, the new one with a "saved from vty" header, mode 0640.
+    async fn write_memory(&self) -> Answer {
+        let Some(path) = &self.config_file else {
+            return Answer::error(
+                "Can't save to configuration file, using vtysh.\n",
+                ret::WARNING,
+            );
+        };
+        let text = format!(
+            "!\n! Zebra configuration saved from vty\n!   {}\n!\n{}",
+            local_time(),
+            self.write_terminal().await
+        );
+        match save_file(path, &text) {
+            Ok(()) => Answer::ok(format!("Configuration saved to {}\n", path.display())),
+            Err(e) => Answer::error(
+                format!("Can't open configuration file {}: {e}\n", path.display()),
+                ret::WARNING,
+            ),
+        }
+    }
+
+    fn daemon_command(&self, line: &str) -> Answer {
+        if let Some((out, code)) = self.control.command(line) {
+            return Answer::error(out, code);
+        }
+        match line {
+            "show memory" => Answer::ok(show_memory()),
+            l if l.starts_with("show thread cpu") => Answer::ok(show_thread_cpu()),
+            _ => Answer::error("% Not supported by bfdd-rs.\n", ret::WARNING),
         }
     }
 }
@@ -43,6 +298,176 @@ impl Backend for EngineBackend {
     fn peers(&self) -> Pin<Box<dyn Future<Output = Vec<PeerStatus>> + Send>> {
         Box::pin(EngineBackend::peers(self))
     }
+
+    fn request(&self, req: Request) -> Pin<Box<dyn Future<Output = Answer> + Send>> {
+        Box::pin(self.clone().request(req))
+    }
+}
+
+async fn snapshots(engine: &EngineHandle) -> Vec<SessionSnapshot> {
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    if engine.send(Command::Snapshot(tx)).is_err() {
+        return Vec::new();
+    }
+    rx.await.unwrap_or_default()
+}
+
+fn not_found(vrf: &Option<String>, sel: &vtysh_compat::PeerSelector) -> Answer {
+    let r = vtysh_compat::cli::render_show(
+        &vtysh_compat::cli::Command::ShowPeer {
+            vrf: vrf.clone(),
+            selector: sel.clone(),
+            counters: false,
+            json: false,
+        },
+        &[],
+    );
+    Answer::error(String::from_utf8_lossy(&r.output).into_owned(), r.ret)
+}
+
+/// The editor's refusal as FRR words it, with FRR's return code.
+fn config_error(msg: &str) -> Answer {
+    if msg == "% Command incomplete." {
+        return Answer::error(format!("{msg}\n"), ret::ERR_INCOMPLETE);
+    }
+    if let Some(rest) = msg.strip_prefix("% [bfdd] Unknown command: ") {
+        return Answer::error(
+            format!("% [BFD] Unknown command: {rest}\n"),
+            ret::ERR_NO_MATCH,
+        );
+    }
+    if let Some(why) = msg.strip_prefix("% Configuration failed: ") {
+        return Answer::error(
+            format!(
+                "% Configuration failed.\n\nError type: validation\nError description: {why}\n"
+            ),
+            ret::WARNING_CONFIG_FAILED,
+        );
+    }
+    Answer::error(format!("{msg}\n"), ret::WARNING_CONFIG_FAILED)
+}
+
+fn debug_flag<'a>(d: &'a mut DebugFlags, line: &str) -> Option<&'a mut bool> {
+    match line.strip_prefix("debug bfd ")? {
+        "peer" => Some(&mut d.peer),
+        "zebra" => Some(&mut d.zebra),
+        "network" => Some(&mut d.network),
+        "distributed" => Some(&mut d.distributed),
+        _ => None,
+    }
+}
+
+fn merged_debug(r: &Running) -> DebugFlags {
+    let c = r.applied.debug;
+    let t = r.term_debug;
+    DebugFlags {
+        peer: c.peer || t.peer,
+        zebra: c.zebra || t.zebra,
+        network: c.network || t.network,
+        distributed: c.distributed || t.distributed,
+    }
+}
+
+fn any_debug(d: &DebugFlags) -> bool {
+    d.peer || d.zebra || d.network || d.distributed
+}
+
+/// FRR's `show debugging` for bfdd.
+pub fn show_debugging(d: &DebugFlags) -> String {
+    let mut out = String::from("BFD debugging status:\n");
+    for (on, what) in [
+        (d.distributed, "Distributed BFD"),
+        (d.peer, "Peer events"),
+        (d.zebra, "Zebra events"),
+        (d.network, "Network layer"),
+    ] {
+        if on {
+            let _ = writeln!(out, "  {what} debugging is on.");
+        }
+    }
+    out
+}
+
+fn hostname() -> String {
+    std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .map(|h| h.trim().to_string())
+        .unwrap_or_else(|_| "localhost".to_string())
+}
+
+/// `YYYY/MM/DD HH:MM:SS` in local time, as FRR stamps saved configs.
+fn local_time() -> String {
+    // SAFETY: time(NULL) and localtime_r with a zeroed out-parameter.
+    unsafe {
+        let t = libc::time(std::ptr::null_mut());
+        let mut tm: libc::tm = std::mem::zeroed();
+        if libc::localtime_r(&t, &mut tm).is_null() {
+            return String::new();
+        }
+        format!(
+            "{:04}/{:02}/{:02} {:02}:{:02}:{:02}",
+            tm.tm_year + 1900,
+            tm.tm_mon + 1,
+            tm.tm_mday,
+            tm.tm_hour,
+            tm.tm_min,
+            tm.tm_sec
+        )
+    }
+}
+
+/// Write `text` to `path` the way FRR does: the old file becomes
+/// `PATH.sav`, the new one is written beside it and renamed into place.
+fn save_file(path: &std::path::Path, text: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut tmp = path.as_os_str().to_owned();
+    tmp.push(".tmp");
+    let mut sav = path.as_os_str().to_owned();
+    sav.push(".sav");
+    let mut f = std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .mode(0o640)
+        .open(&tmp)?;
+    f.write_all(text.as_bytes())?;
+    f.sync_all()?;
+    if path.exists() {
+        let _ = std::fs::copy(path, &sav);
+    }
+    std::fs::rename(&tmp, path)
+}
+
+/// `show memory`: FRR prints its allocator statistics; ours are the
+/// kernel's figures for the process.
+fn show_memory() -> String {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let mut out = String::from("System memory statistics (from /proc/self/status):\n");
+    for key in [
+        "VmPeak", "VmSize", "VmHWM", "VmRSS", "RssAnon", "VmData", "Threads",
+    ] {
+        if let Some(line) = status.lines().find(|l| l.starts_with(&format!("{key}:"))) {
+            let value = line[key.len() + 1..].trim();
+            let _ = writeln!(out, "  {:<22}{value}", format!("{key}:"));
+        }
+    }
+    out
+}
+
+/// `show thread cpu`: FRR's table layout; bfdd-rs has no FRR event loop to
+/// account, so the tables are empty.
+fn show_thread_cpu() -> String {
+    let mut out = String::new();
+    for (title, dashes) in [("Showing statistics for pthread default", 38)] {
+        let _ = write!(out, "\n{title}\n{}\n", "-".repeat(dashes));
+        out.push_str("                               CPU (user+system): Real (wall-clock):\n");
+        out.push_str("Active   Runtime(ms)   Invoked Avg uSec Max uSecs Avg uSec Max uSecs  CPU_Warn Wall_Warn Starv_Warn Type   Thread\n");
+    }
+    out.push_str("\n\nTotal thread statistics\n-------------------------\n");
+    out.push_str("                               CPU (user+system): Real (wall-clock):\n");
+    out.push_str("Active   Runtime(ms)   Invoked Avg uSec Max uSecs Avg uSec Max uSecs  CPU_Warn Wall_Warn  Type  Thread\n");
+    out.push_str("    0          0.000         0        0         0        0         0         0         0          0  RWTEX  TOTAL\n");
+    out
 }
 
 /// FRR's name for a session state.

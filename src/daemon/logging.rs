@@ -144,6 +144,7 @@ fn filter(level: LevelFilter) -> Targets {
 }
 
 /// Changes the level at run time (config reload toggling debug lines).
+#[derive(Clone)]
 pub struct LevelControl {
     cli: Option<LogLevel>,
     handle: reload::Handle<Targets, Registry>,
@@ -190,6 +191,25 @@ impl Switch {
 
     pub fn get(&self) -> Outputs {
         self.0.lock().map(|o| o.clone()).unwrap_or_default()
+    }
+}
+
+/// The vty's handle on logging: `debug bfd ...` raises the level, the
+/// `log ...` commands change the outputs.
+pub struct VtyLogging {
+    log: Switch,
+    levels: LevelControl,
+}
+
+impl VtyLogging {
+    pub fn new(log: Switch, levels: LevelControl) -> VtyLogging {
+        VtyLogging { log, levels }
+    }
+}
+
+impl bfdd_rs::vty::DaemonControl for VtyLogging {
+    fn debug_changed(&self, any: bool) {
+        self.levels.set_config_debug(any);
     }
 }
 

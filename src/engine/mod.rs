@@ -131,6 +131,9 @@ pub enum Command {
     Links(Vec<LinkInfo>),
     Snapshot(tokio::sync::oneshot::Sender<Vec<SessionSnapshot>>),
     Counters(tokio::sync::oneshot::Sender<EngineCounters>),
+    /// Zero one session's control and echo packet counters (FRR's
+    /// `clear bfd peer ... counters`; event counters are kept).
+    ClearCounters(SessionKey),
     /// Send AdminDown on every session, then stop the thread and reply.
     Shutdown(tokio::sync::oneshot::Sender<()>),
 }
