@@ -103,7 +103,7 @@ fn main() -> ExitCode {
         LogTarget::Stdout
     };
     let outputs = match logging::Outputs::open(&args.log, default_log) {
-        Ok(o) => o,
+        Ok(o) => o.with_cmdline(!args.log.is_empty(), args.log_level),
         Err(e) => {
             eprintln!("bfdd: {e}");
             return ExitCode::FAILURE;
@@ -208,7 +208,11 @@ async fn run(
         engine.clone(),
         registry.clone(),
         config,
-        paths.config_file.clone(),
+        // FRR cannot `write memory` when it started without a config file.
+        paths
+            .config_file
+            .exists()
+            .then(|| paths.config_file.clone()),
         Arc::new(logging::VtyLogging::new(log.clone(), levels.clone())),
     );
     tokio::spawn(vtysh_compat::serve(listener, Arc::new(backend.clone())));

@@ -43,6 +43,11 @@ pub trait DaemonControl: Send + Sync + 'static {
     fn log_config(&self) -> (String, bool) {
         (String::new(), false)
     }
+
+    /// Every command line a vty session runs (for `log commands`).
+    fn log_command(&self, line: &str) {
+        let _ = line;
+    }
 }
 
 /// A daemon without logging controls.
@@ -95,12 +100,13 @@ impl EngineBackend {
     }
 
     /// The full daemon backend: `config` is what the daemon applied at
-    /// start (read from `config_file`); vty changes go to `registry`.
+    /// start; vty changes go to `registry`. `config_file` is where `write
+    /// memory` saves: like FRR, None when no config file was read at start.
     pub fn with_config(
         engine: EngineHandle,
         registry: RegistryHandle,
         config: Config,
-        config_file: PathBuf,
+        config_file: Option<PathBuf>,
         control: Arc<dyn DaemonControl>,
     ) -> EngineBackend {
         EngineBackend {
@@ -111,7 +117,7 @@ impl EngineBackend {
                 applied: config,
                 term_debug: DebugFlags::default(),
             })),
-            config_file: Some(config_file),
+            config_file,
             control,
         }
     }
@@ -299,6 +305,10 @@ impl Backend for EngineBackend {
         Box::pin(EngineBackend::peers(self))
     }
 
+    fn command_seen(&self, line: &[u8]) {
+        self.control.log_command(&String::from_utf8_lossy(line));
+    }
+
     fn request(&self, req: Request) -> Pin<Box<dyn Future<Output = Answer> + Send>> {
         Box::pin(self.clone().request(req))
     }
@@ -458,11 +468,10 @@ fn show_memory() -> String {
 /// account, so the tables are empty.
 fn show_thread_cpu() -> String {
     let mut out = String::new();
-    for (title, dashes) in [("Showing statistics for pthread default", 38)] {
-        let _ = write!(out, "\n{title}\n{}\n", "-".repeat(dashes));
-        out.push_str("                               CPU (user+system): Real (wall-clock):\n");
-        out.push_str("Active   Runtime(ms)   Invoked Avg uSec Max uSecs Avg uSec Max uSecs  CPU_Warn Wall_Warn Starv_Warn Type   Thread\n");
-    }
+    out.push_str("\nShowing statistics for pthread default\n");
+    out.push_str("--------------------------------------\n");
+    out.push_str("                               CPU (user+system): Real (wall-clock):\n");
+    out.push_str("Active   Runtime(ms)   Invoked Avg uSec Max uSecs Avg uSec Max uSecs  CPU_Warn Wall_Warn Starv_Warn Type   Thread\n");
     out.push_str("\n\nTotal thread statistics\n-------------------------\n");
     out.push_str("                               CPU (user+system): Real (wall-clock):\n");
     out.push_str("Active   Runtime(ms)   Invoked Avg uSec Max uSecs Avg uSec Max uSecs  CPU_Warn Wall_Warn  Type  Thread\n");

@@ -22,6 +22,12 @@ pub trait Backend: Send + Sync + 'static {
     /// Every session, in the order `show bfd peers` should list them.
     fn peers(&self) -> Pin<Box<dyn Future<Output = Vec<PeerStatus>> + Send>>;
 
+    /// Called with every command line before it runs (FRR's `log
+    /// commands`).
+    fn command_seen(&self, line: &[u8]) {
+        let _ = line;
+    }
+
     /// Configuration, `write`, debug flags, counters and the common daemon
     /// commands. A daemon without them answers that it cannot.
     fn request(&self, req: Request) -> Pin<Box<dyn Future<Output = Answer> + Send>> {
@@ -132,6 +138,7 @@ pub async fn handle_connection(
             match event {
                 FrameEvent::TooLong => pending.extend_from_slice(TOO_LONG),
                 FrameEvent::Line(line) => {
+                    backend.command_seen(&line);
                     let reply = match session.execute(&line) {
                         Step::Reply(r) => r,
                         Step::Show(cmd) => render_show(&cmd, &backend.peers().await),
