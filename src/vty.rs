@@ -59,8 +59,6 @@ struct Running {
     editor: ConfigEditor,
     /// What the registry was last given.
     applied: Config,
-    /// `debug bfd ...` typed in ENABLE: not part of the configuration.
-    term_debug: DebugFlags,
 }
 
 /// Answers the vty server's questions from the engine thread.
@@ -92,7 +90,6 @@ impl EngineBackend {
             running: Arc::new(Mutex::new(Running {
                 editor: ConfigEditor::new(),
                 applied: Config::default(),
-                term_debug: DebugFlags::default(),
             })),
             config_file: None,
             control: Arc::new(NoControl),
@@ -115,7 +112,6 @@ impl EngineBackend {
             running: Arc::new(Mutex::new(Running {
                 editor: ConfigEditor::from_config(&config),
                 applied: config,
-                term_debug: DebugFlags::default(),
             })),
             config_file,
             control,
@@ -140,19 +136,19 @@ impl EngineBackend {
     async fn request(self, req: Request) -> Answer {
         match req {
             Request::Configure { node, line } => self.configure(node, &line).await,
-            Request::DebugTerminal { line } => {
-                let mut r = self.running.lock().await;
-                let (on, flag) = match line.strip_prefix("no ") {
-                    Some(rest) => (false, rest),
-                    None => (true, line.as_str()),
-                };
-                if let Some(f) = debug_flag(&mut r.term_debug, flag) {
-                    *f = on;
-                }
-                let any = any_debug(&merged_debug(&r));
-                self.control.debug_changed(any);
-                Answer::ok("")
-            }
+            Request::ShowStartupConfig => match &self.config_file {
+                None => Answer::error("", ret::WARNING),
+                Some(path) => match std::fs::read_to_string(path) {
+                    Ok(text) => Answer::ok(text),
+                    Err(e) => Answer::error(
+                        format!(
+                            "Can't open configuration file [{}] due to '{e}'\n",
+                            path.display()
+                        ),
+                        ret::WARNING,
+                    ),
+                },
+            },
             Request::ShowDebugging => {
                 let r = self.running.lock().await;
                 Answer::ok(show_debugging(&merged_debug(&r)))
@@ -181,6 +177,8 @@ impl EngineBackend {
     /// result goes to the registry when it changed anything.
     async fn configure(&self, node: NodePath, line: &str) -> Answer {
         let mut r = self.running.lock().await;
+        // ENABLE runs `debug bfd ...` at top level and stays in ENABLE.
+        let stays = matches!(node.node, Node::View | Node::Enable);
         let start = match node.node {
             Node::Bfd => Some(EditNode::Bfd),
             Node::BfdPeer | Node::BfdProfile => {
@@ -239,7 +237,7 @@ impl EngineBackend {
         Answer {
             output,
             ret: ret::SUCCESS,
-            node: Some(next),
+            node: (!stays).then_some(next),
         }
     }
 
@@ -357,25 +355,8 @@ fn config_error(msg: &str) -> Answer {
     Answer::error(format!("{msg}\n"), ret::WARNING_CONFIG_FAILED)
 }
 
-fn debug_flag<'a>(d: &'a mut DebugFlags, line: &str) -> Option<&'a mut bool> {
-    match line.strip_prefix("debug bfd ")? {
-        "peer" => Some(&mut d.peer),
-        "zebra" => Some(&mut d.zebra),
-        "network" => Some(&mut d.network),
-        "distributed" => Some(&mut d.distributed),
-        _ => None,
-    }
-}
-
 fn merged_debug(r: &Running) -> DebugFlags {
-    let c = r.applied.debug;
-    let t = r.term_debug;
-    DebugFlags {
-        peer: c.peer || t.peer,
-        zebra: c.zebra || t.zebra,
-        network: c.network || t.network,
-        distributed: c.distributed || t.distributed,
-    }
+    r.applied.debug
 }
 
 fn any_debug(d: &DebugFlags) -> bool {

@@ -69,8 +69,8 @@ pub enum Request {
     /// A configuration line (`bfd`, `peer ...`, `detect-multiplier 5`,
     /// `debug bfd peer` in CONFIG, ...) to run in `node`.
     Configure { node: NodePath, line: String },
-    /// `[no] debug bfd FLAG` typed in ENABLE: for this run only, not saved.
-    DebugTerminal { line: String },
+    /// `show startup-config`.
+    ShowStartupConfig,
     /// `write terminal` / `show running-config`.
     WriteTerminal,
     /// `write [file|memory]`, `copy running-config startup-config`.
@@ -218,7 +218,7 @@ enum Id {
     ConfigureTerminal,
     /// A configuration line for the daemon.
     ConfigLine,
-    DebugTerminal,
+    ShowStartupConfig,
     WriteTerminal,
     WriteMemory,
     ShowDebugging,
@@ -267,10 +267,9 @@ const ENABLE_CMDS: &[(&str, Id)] = &[
         Id::ClearCounters,
     ),
     ("show debugging [bfd]", Id::ShowDebugging),
-    (
-        "[no] debug bfd <distributed|peer|zebra|network>",
-        Id::DebugTerminal,
-    ),
+    // In FRR 8.4 these change the same flags as in CONFIG, saved too.
+    ("[no] debug bfd <distributed|peer|zebra|network>", Id::ConfigLine),
+    ("show startup-config", Id::ShowStartupConfig),
     ("write terminal", Id::WriteTerminal),
     ("show running-config", Id::WriteTerminal),
     ("write [<file|memory>]", Id::WriteMemory),
@@ -419,7 +418,7 @@ fn parse_words(node: Node, words: &[&[u8]]) -> Result<Command, MatchError> {
             node: NodePath::new(node),
             line: line(),
         }),
-        Id::DebugTerminal => Command::Request(Request::DebugTerminal { line: line() }),
+        Id::ShowStartupConfig => Command::Request(Request::ShowStartupConfig),
         Id::WriteTerminal => Command::Request(Request::WriteTerminal),
         Id::WriteMemory => Command::Request(Request::WriteMemory),
         Id::ShowDebugging => Command::Request(Request::ShowDebugging),
@@ -1094,8 +1093,9 @@ mod tests {
         run(&mut s, "enable", &[]);
         assert_eq!(
             out(&run(&mut s, "no deb bfd net", &[])),
-            "DebugTerminal { line: \"no debug bfd network\" }\n"
+            "Enable None: no debug bfd network\n"
         );
+        assert_eq!(s.node(), Node::Enable);
         assert_eq!(out(&run(&mut s, "sh deb", &[])), "ShowDebugging\n");
         assert_eq!(out(&run(&mut s, "write", &[])), "WriteMemory\n");
         assert_eq!(
