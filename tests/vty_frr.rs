@@ -520,3 +520,120 @@ fn show_running_config_merges_and_boot_push_equals_file() {
     let running_pushed = vty(&mut c, "write terminal").0;
     assert_eq!(running_pushed, running_from_file);
 }
+
+// ---- real watchfrr ---------------------------------------------------------
+
+const WATCHFRR: &str = "/usr/lib/frr/watchfrr";
+const ZEBRA: &str = "/usr/lib/frr/zebra";
+
+/// Kills the watchfrr this test started, and the zebra it watches.
+struct Watch {
+    child: std::process::Child,
+    zebra_pid: PathBuf,
+}
+
+impl Drop for Watch {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        if let Some(pid) = std::fs::read_to_string(&self.zebra_pid)
+            .ok()
+            .and_then(|p| p.trim().parse::<i32>().ok())
+        {
+            // SAFETY: plain kill(2) of the zebra this test started.
+            unsafe { libc::kill(pid, libc::SIGKILL) };
+        }
+    }
+}
+
+fn daemon_pid(dir: &Scratch) -> Option<i32> {
+    std::fs::read_to_string(dir.path("bfdd.pid"))
+        .ok()?
+        .trim()
+        .parse()
+        .ok()
+}
+
+#[test]
+fn watchfrr_keeps_bfdd_rs_up_and_restarts_it_when_stopped() {
+    if ![WATCHFRR, ZEBRA].iter().all(|p| Path::new(p).exists()) {
+        eprintln!("skipped: FRR's watchfrr/zebra not installed");
+        return;
+    }
+    let ns = Netns::new("f");
+    let dir = Scratch::new("f");
+    let d = dir.dir();
+    // watchfrr needs zebra in its list; a real zebra runs as frr in DIR.
+    let ok = Command::new("chown")
+        .args(["frr:frr", &d])
+        .status()
+        .is_ok_and(|s| s.success());
+    assert!(ok, "chown frr {d}");
+    std::fs::write(dir.path("zebra.conf"), "").expect("zebra.conf");
+    // The start/restart/stop command watchfrr runs: restart.sh DAEMON [stop].
+    let script = format!(
+        "#!/bin/sh\n\
+         D={d}\n\
+         if [ -f $D/$1.pid ]; then kill -9 $(cat $D/$1.pid) 2>/dev/null; rm -f $D/$1.pid; fi\n\
+         [ \"$2\" = stop ] && exit 0\n\
+         sleep 0.2\n\
+         case $1 in\n\
+         zebra) exec {ZEBRA} -d -u frr -g frr -P 0 -f $D/zebra.conf -i $D/zebra.pid --vty_socket $D -z $D/zserv.api ;;\n\
+         bfdd) exec {} -d -f $D/bfdd.conf -i $D/bfdd.pid --vty_socket $D -P 0 --standalone \
+         --zapi-socket $D/zapi.sock --bfdctl $D/bfdd.sock ;;\n\
+         esac\n",
+        env!("CARGO_BIN_EXE_bfdd-rs")
+    );
+    let script_path = dir.path("restart.sh");
+    std::fs::write(&script_path, script).expect("script");
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&script_path, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    let sh = script_path.to_string_lossy().into_owned();
+    for daemon in ["zebra", "bfdd"] {
+        let st = Command::new("ip")
+            .args(["netns", "exec", &ns.0, &sh, daemon])
+            .stdin(Stdio::null())
+            .status()
+            .expect("start");
+        assert!(st.success(), "start {daemon}");
+    }
+    let first = daemon_pid(&dir).expect("bfdd pid");
+    let restart = format!("{sh} %s");
+    let stop = format!("{sh} %s stop");
+    let child = Command::new("ip")
+        .args(["netns", "exec", &ns.0, WATCHFRR, "-S", &d])
+        .args(["-p", &format!("{d}/watchfrr.pid")])
+        .args(["-i", "1", "-t", "3", "--min-restart-interval", "1"])
+        .args(["-r", &restart, "-s", &restart, "-k", &stop, "zebra", "bfdd"])
+        .stdout(std::fs::File::create(dir.path("watchfrr.out")).expect("out"))
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("watchfrr");
+    let _watch = Watch {
+        child,
+        zebra_pid: dir.path("zebra.pid"),
+    };
+    let log = || std::fs::read_to_string(dir.path("watchfrr.out")).unwrap_or_default();
+    wait_until("watchfrr sees bfdd up", 10, || {
+        log().contains("bfdd state -> up")
+    });
+    // Pinged every second with a 3 s timeout: still the same daemon after 6 s.
+    std::thread::sleep(Duration::from_secs(6));
+    assert_eq!(daemon_pid(&dir), Some(first), "{}", log());
+    assert!(!log().contains("unresponsive"), "{}", log());
+    // Stopped: unresponsive after the timeout, restarted.
+    // SAFETY: plain kill(2) of the daemon this test started.
+    unsafe { libc::kill(first, libc::SIGSTOP) };
+    wait_until("a new bfdd-rs", 20, || {
+        daemon_pid(&dir).is_some_and(|p| p != first) && dir.path("bfdd.vty").exists()
+    });
+    wait_until("watchfrr sees the new bfdd up", 10, || {
+        let l = log();
+        l.contains("bfdd state -> unresponsive") && l.matches("bfdd state -> up").count() >= 2
+    });
+    let mut c = connect(&dir);
+    assert_eq!(vty(&mut c, "echo PING"), ("PING\n".to_string(), 0));
+    // SAFETY: the stopped daemon, killed by the restart command already;
+    // make sure it is gone.
+    unsafe { libc::kill(first, libc::SIGKILL) };
+}
