@@ -199,7 +199,7 @@ impl EngineBackend {
         }
         let change = match r.editor.apply_line(line) {
             Ok(c) => c,
-            Err(msg) => return config_error(&msg),
+            Err(msg) => return config_error(&msg, line),
         };
         let mut output = String::new();
         for w in &change.warnings {
@@ -333,8 +333,15 @@ fn not_found(vrf: &Option<String>, sel: &vtysh_compat::PeerSelector) -> Answer {
     Answer::error(String::from_utf8_lossy(&r.output).into_owned(), r.ret)
 }
 
-/// The editor's refusal as FRR words it, with FRR's return code.
-fn config_error(msg: &str) -> Answer {
+/// The editor's refusal of `line` as FRR words it, with FRR's return code.
+fn config_error(msg: &str, line: &str) -> Answer {
+    if msg.starts_with("% profile name is longer") {
+        // FRR 8.4: a YANG length error, printed, yet the command succeeds.
+        let name = line.rsplit(' ').next().unwrap_or("");
+        return Answer::ok(format!(
+            "% Failed to edit configuration.\n\nYANG error(s):\n Unsatisfied length - string \"{name}\" length is not allowed.\n YANG path: Schema location \"/frr-bfdd:bfdd/bfd/profile/name\".\n"
+        ));
+    }
     if msg == "% Command incomplete." {
         return Answer::error(format!("{msg}\n"), ret::ERR_INCOMPLETE);
     }

@@ -316,6 +316,14 @@ fn golden_config_show_debug_and_logging_sessions_match_frr() {
 }
 
 #[test]
+fn golden_debug_flags_and_odd_refusals_match_frr() {
+    let ns = Netns::new("o");
+    let dir = Scratch::new("o");
+    start(&ns, &dir);
+    replay(&dir, &["cap5.json"], "/tmp/bfrs-v4/frr");
+}
+
+#[test]
 fn golden_write_memory_matches_frr() {
     let ns = Netns::new("w");
     let dir = Scratch::new("w");

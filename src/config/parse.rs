@@ -17,6 +17,8 @@ use crate::auth::AuthType;
 const INCOMPLETE: &str = "% Command incomplete.";
 const ECHO_ONLY_SINGLE_HOP: &str = "% Echo mode is only available for single hop sessions.";
 const TTL_ONLY_MULTI_HOP: &str = "% Minimum TTL is only available for multi hop sessions.";
+const NO_TTL_ON_SINGLE_HOP: &str =
+    "% Failed to edit configuration.\n\nYANG error(s):\n Not found node \"minimum-ttl\" in path.";
 const ECHO_WARNING: &str =
     "% Echo mode works correctly for IPv4, but only works when the peer is also FRR for IPv6.";
 /// Linux IFNAMSIZ - 1.
@@ -735,7 +737,13 @@ fn settings_command(
         }
         // `no minimum-ttl` alone is a separate FRR command without the
         // single-hop check; with a value it is `[no] minimum-ttl (1-254)`.
-        ["no", "minimum-ttl"] => s.minimum_ttl = DEFAULT_MINIMUM_TTL,
+        ["no", "minimum-ttl"] => {
+            if !place.profile && !place.multihop {
+                // FRR 8.4 reports the missing YANG leaf but succeeds.
+                warnings.push(NO_TTL_ON_SINGLE_HOP.to_string());
+            }
+            s.minimum_ttl = DEFAULT_MINIMUM_TTL;
+        }
         ["no", "minimum-ttl", rest @ ..] => {
             one_number(rest, 1, 254, shown)?;
             ttl_ok()?;

@@ -151,6 +151,8 @@ pub enum Command {
     Empty,
     /// `terminal monitor`: needs FD passing, which bfdd-rs does not do.
     TerminalMonitor,
+    /// `show bfd distributed`: no data-plane clients, so FRR's header only.
+    ShowDistributed,
     /// Work for the daemon.
     Request(Request),
     ShowPeers {
@@ -219,6 +221,7 @@ enum Id {
     /// A configuration line for the daemon.
     ConfigLine,
     ShowStartupConfig,
+    ShowDistributed,
     WriteTerminal,
     WriteMemory,
     ShowDebugging,
@@ -270,6 +273,7 @@ const ENABLE_CMDS: &[(&str, Id)] = &[
     // In FRR 8.4 these change the same flags as in CONFIG, saved too.
     ("[no] debug bfd <distributed|peer|zebra|network>", Id::ConfigLine),
     ("show startup-config", Id::ShowStartupConfig),
+    ("show bfd distributed", Id::ShowDistributed),
     ("write terminal", Id::WriteTerminal),
     ("show running-config", Id::WriteTerminal),
     ("write [<file|memory>]", Id::WriteMemory),
@@ -419,6 +423,7 @@ fn parse_words(node: Node, words: &[&[u8]]) -> Result<Command, MatchError> {
             line: line(),
         }),
         Id::ShowStartupConfig => Command::Request(Request::ShowStartupConfig),
+        Id::ShowDistributed => Command::ShowDistributed,
         Id::WriteTerminal => Command::Request(Request::WriteTerminal),
         Id::WriteMemory => Command::Request(Request::WriteMemory),
         Id::ShowDebugging => Command::Request(Request::ShowDebugging),
@@ -587,6 +592,7 @@ impl Session {
                 Ok(Command::Echo(m)) => Step::Reply(Reply::ok(format!("{m}\n"))),
                 Ok(Command::ShowVersion) => Step::Reply(Reply::ok(version_text())),
                 Ok(Command::TerminalMonitor) => Step::Reply(monitor_reply()),
+                Ok(Command::ShowDistributed) => Step::Reply(Reply::ok(DISTRIBUTED_HEADER)),
                 Ok(_) => Step::Reply(Reply::ok(Vec::new())),
                 Err(e) => Step::Reply(error_reply(e, line)),
             };
@@ -627,6 +633,7 @@ impl Session {
             Command::Echo(msg) => reply.output = format!("{msg}\n").into_bytes(),
             Command::ShowVersion => reply.output = version_text().into_bytes(),
             Command::TerminalMonitor => reply = monitor_reply(),
+            Command::ShowDistributed => reply.output = DISTRIBUTED_HEADER.as_bytes().to_vec(),
             Command::Request(Request::Configure { line, .. }) => {
                 return Step::Request(Request::Configure {
                     node: self.path(),
@@ -662,6 +669,9 @@ impl Session {
         }
     }
 }
+
+/// FRR 8.4's `show bfd distributed` with no data-plane connection.
+const DISTRIBUTED_HEADER: &str = "                  Data plane\n                  ==========\n";
 
 fn version_text() -> String {
     format!(
@@ -1097,6 +1107,10 @@ mod tests {
         );
         assert_eq!(s.node(), Node::Enable);
         assert_eq!(out(&run(&mut s, "sh deb", &[])), "ShowDebugging\n");
+        assert_eq!(
+            out(&run(&mut s, "show bfd distributed", &[])),
+            "                  Data plane\n                  ==========\n"
+        );
         assert_eq!(out(&run(&mut s, "write", &[])), "WriteMemory\n");
         assert_eq!(
             out(&run(&mut s, "show running-config", &[])),
