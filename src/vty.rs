@@ -135,7 +135,12 @@ impl EngineBackend {
 
     async fn request(self, req: Request) -> Answer {
         match req {
-            Request::Configure { node, line } => self.configure(node, &line).await,
+            Request::Configure { node, line, defer } => self.configure(node, &line, defer).await,
+            Request::Commit => {
+                let mut r = self.running.lock().await;
+                self.push(&mut r).await;
+                Answer::ok("")
+            }
             Request::ShowStartupConfig => match &self.config_file {
                 None => Answer::error("", ret::WARNING),
                 Some(path) => match std::fs::read_to_string(path) {
@@ -151,7 +156,9 @@ impl EngineBackend {
             },
             Request::ShowDebugging => {
                 let r = self.running.lock().await;
-                Answer::ok(show_debugging(&merged_debug(&r)))
+                Answer::ok(show_debugging(
+                    &r.editor.config().map_or(r.applied.debug, |c| c.debug),
+                ))
             }
             Request::WriteTerminal => Answer::ok(self.write_terminal().await),
             Request::WriteMemory => self.write_memory().await,
@@ -175,7 +182,7 @@ impl EngineBackend {
 
     /// One configuration line in `node`, through the config editor; the
     /// result goes to the registry when it changed anything.
-    async fn configure(&self, node: NodePath, line: &str) -> Answer {
+    async fn configure(&self, node: NodePath, line: &str, defer: bool) -> Answer {
         let mut r = self.running.lock().await;
         // ENABLE runs `debug bfd ...` at top level and stays in ENABLE.
         let stays = matches!(node.node, Node::View | Node::Enable);
@@ -217,27 +224,36 @@ impl EngineBackend {
                 label: r.editor.node_label(n),
             },
         };
-        // Authentication set over several lines is applied once complete.
-        if let Ok(cfg) = r.editor.config() {
-            if cfg != r.applied {
-                let debug_changed = cfg.debug != r.applied.debug;
-                let sessions_changed =
-                    cfg.peers != r.applied.peers || cfg.profiles != r.applied.profiles;
-                r.applied = cfg.clone();
-                if debug_changed {
-                    self.control.debug_changed(any_debug(&merged_debug(&r)));
-                }
-                if sessions_changed {
-                    if let Some(reg) = &self.registry {
-                        reg.apply(cfg).await;
-                    }
-                }
-            }
+        if !defer {
+            self.push(&mut r).await;
         }
         Answer {
             output,
             ret: ret::SUCCESS,
             node: (!stays).then_some(next),
+        }
+    }
+
+    /// Applies the edited configuration when it differs from what was
+    /// last applied. Authentication set over several lines waits until it
+    /// is complete.
+    async fn push(&self, r: &mut Running) {
+        let Ok(cfg) = r.editor.config() else {
+            return;
+        };
+        if cfg == r.applied {
+            return;
+        }
+        let debug_changed = cfg.debug != r.applied.debug;
+        let sessions_changed = cfg.peers != r.applied.peers || cfg.profiles != r.applied.profiles;
+        r.applied = cfg.clone();
+        if debug_changed {
+            self.control.debug_changed(any_debug(&r.applied.debug));
+        }
+        if sessions_changed {
+            if let Some(reg) = &self.registry {
+                reg.apply(cfg).await;
+            }
         }
     }
 
@@ -360,10 +376,6 @@ fn config_error(msg: &str, line: &str) -> Answer {
         );
     }
     Answer::error(format!("{msg}\n"), ret::WARNING_CONFIG_FAILED)
-}
-
-fn merged_debug(r: &Running) -> DebugFlags {
-    r.applied.debug
 }
 
 fn any_debug(d: &DebugFlags) -> bool {

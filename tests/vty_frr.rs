@@ -527,6 +527,13 @@ fn show_running_config_merges_and_boot_push_equals_file() {
     vty(&mut c, "enable");
     let running_pushed = vty(&mut c, "write terminal").0;
     assert_eq!(running_pushed, running_from_file);
+    // Applied at XFRR_end_configuration: the session exists.
+    let (json, _) = vty(&mut c, "show bfd peers json");
+    assert_eq!(
+        json_field(&json, "192.0.2.7", "detect-multiplier").as_deref(),
+        Some("4"),
+        "{json}"
+    );
 }
 
 // ---- real watchfrr ---------------------------------------------------------

@@ -67,8 +67,16 @@ impl NodePath {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Request {
     /// A configuration line (`bfd`, `peer ...`, `detect-multiplier 5`,
-    /// `debug bfd peer` in CONFIG, ...) to run in `node`.
-    Configure { node: NodePath, line: String },
+    /// `debug bfd peer` in CONFIG, ...) to run in `node`. `defer`: inside
+    /// XFRR_start/end_configuration (a vtysh config push), so the daemon
+    /// may wait for `Commit` before applying.
+    Configure {
+        node: NodePath,
+        line: String,
+        defer: bool,
+    },
+    /// XFRR_end_configuration: apply what was deferred.
+    Commit,
     /// `show startup-config`.
     ShowStartupConfig,
     /// `write terminal` / `show running-config`.
@@ -153,6 +161,9 @@ pub enum Command {
     TerminalMonitor,
     /// `show bfd distributed`: no data-plane clients, so FRR's header only.
     ShowDistributed,
+    /// XFRR_start_configuration: the lines until XFRR_end_configuration
+    /// are one vtysh config push.
+    XfrrStart,
     /// Work for the daemon.
     Request(Request),
     ShowPeers {
@@ -222,6 +233,8 @@ enum Id {
     ConfigLine,
     ShowStartupConfig,
     ShowDistributed,
+    XfrrStart,
+    XfrrEnd,
     WriteTerminal,
     WriteMemory,
     ShowDebugging,
@@ -293,8 +306,8 @@ const CONFIG_CMDS: &[(&str, Id)] = &[
         "[no] debug bfd <distributed|peer|zebra|network>",
         Id::ConfigLine,
     ),
-    ("XFRR_start_configuration", Id::Nothing),
-    ("XFRR_end_configuration", Id::Nothing),
+    ("XFRR_start_configuration", Id::XfrrStart),
+    ("XFRR_end_configuration", Id::XfrrEnd),
     ("frr version .VERSION", Id::Nothing),
     ("frr defaults <traditional|datacenter>", Id::Nothing),
     ("hostname WORD", Id::Nothing),
@@ -421,7 +434,10 @@ fn parse_words(node: Node, words: &[&[u8]]) -> Result<Command, MatchError> {
         Id::ConfigLine => Command::Request(Request::Configure {
             node: NodePath::new(node),
             line: line(),
+            defer: false,
         }),
+        Id::XfrrStart => Command::XfrrStart,
+        Id::XfrrEnd => Command::Request(Request::Commit),
         Id::ShowStartupConfig => Command::Request(Request::ShowStartupConfig),
         Id::ShowDistributed => Command::ShowDistributed,
         Id::WriteTerminal => Command::Request(Request::WriteTerminal),
@@ -534,6 +550,8 @@ pub struct Session {
     /// Where a line run in a parent node started, to go back there if the
     /// daemon refuses it (FRR's `cmd_execute_command`).
     before: Option<NodePath>,
+    /// Between XFRR_start_configuration and XFRR_end_configuration.
+    pending: bool,
 }
 
 impl Default for Session {
@@ -548,6 +566,7 @@ impl Session {
             node: Node::View,
             label: None,
             before: None,
+            pending: false,
         }
     }
 
@@ -634,11 +653,17 @@ impl Session {
             Command::ShowVersion => reply.output = version_text().into_bytes(),
             Command::TerminalMonitor => reply = monitor_reply(),
             Command::ShowDistributed => reply.output = DISTRIBUTED_HEADER.as_bytes().to_vec(),
+            Command::XfrrStart => self.pending = true,
             Command::Request(Request::Configure { line, .. }) => {
                 return Step::Request(Request::Configure {
                     node: self.path(),
                     line,
+                    defer: self.pending,
                 })
+            }
+            Command::Request(Request::Commit) => {
+                self.pending = false;
+                return Step::Request(Request::Commit);
             }
             Command::Request(r) => return Step::Request(r),
             show @ (Command::ShowPeers { .. } | Command::ShowPeer { .. }) => {
@@ -851,7 +876,7 @@ mod tests {
     /// A daemon that enters the nodes `bfd`, `peer ...` and `profile ...`
     /// name, refuses `peer 192.0.2.99` and prints what it was asked.
     fn fake_daemon(req: Request) -> Answer {
-        let Request::Configure { node, line } = req else {
+        let Request::Configure { node, line, .. } = req else {
             return Answer::ok(format!("{req:?}\n"));
         };
         if line == "peer 192.0.2.99" {
@@ -1088,6 +1113,34 @@ mod tests {
         run(&mut s, "bfd", &[]);
         run(&mut s, "end", &[]);
         assert_eq!(s.node(), Node::Enable);
+    }
+
+    #[test]
+    fn xfrr_markers_defer_then_commit() {
+        let mut s = Session::new();
+        run(&mut s, "enable", &[]);
+        run(&mut s, "configure terminal", &[]);
+        let mut seen = Vec::new();
+        for line in [
+            "bfd",
+            "XFRR_start_configuration",
+            "bfd",
+            "XFRR_end_configuration",
+            "bfd",
+        ] {
+            match s.execute(line.as_bytes()) {
+                Step::Request(Request::Configure { defer, .. }) => {
+                    seen.push(format!("cfg {defer}"))
+                }
+                Step::Request(Request::Commit) => seen.push("commit".into()),
+                Step::Reply(r) => seen.push(format!("reply {}", r.ret)),
+                other => panic!("{other:?}"),
+            }
+        }
+        assert_eq!(
+            seen,
+            ["cfg false", "reply 0", "cfg true", "commit", "cfg false"]
+        );
     }
 
     #[test]
