@@ -672,11 +672,12 @@ async fn bad_header_closes_and_releases_references() {
         }
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
-    let st = h.fake.st.lock().expect("lock");
-    assert!(st.refs.is_empty());
-    assert_eq!(st.released.len(), 1);
-    assert!(st.sessions.contains_key(&key("192.0.2.2")));
-    drop(st);
+    {
+        let st = h.fake.st.lock().expect("lock");
+        assert!(st.refs.is_empty());
+        assert_eq!(st.released.len(), 1);
+        assert!(st.sessions.contains_key(&key("192.0.2.2")));
+    }
 
     // Payload length below 2 closes too.
     let mut c = h.connect().await;
