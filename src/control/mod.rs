@@ -1,11 +1,12 @@
 //! bfdd.sock: FRR 8.4's control socket (bfdd/control.c, bfdd/config.c), so
 //! scripts and consumers written for FRR's bfdd can add and delete dynamic
 //! sessions, subscribe to peers and receive status and config notifications.
-//! This module knows nothing of the registry or the engine: the daemon
-//! implements `ControlBackend` (what the socket asks of it) and feeds
+//! This module knows nothing of the registry (only `adapt.rs` and the key
+//! type touch engine types): the daemon implements `ControlBackend` (what the socket asks of it) and feeds
 //! `ControlEvent`s (what the socket reports) into the running server.
 //!
-//! Files: `codec.rs` the 8-byte-header framing, `json.rs` json-c compatible
+//! Files: `adapt.rs` engine snapshot/spec conversions for the daemon,
+//! `codec.rs` the 8-byte-header framing, `json.rs` json-c compatible
 //! JSON, `request.rs` peer objects and their validation, `notify.rs` the
 //! notification and response texts, `server.rs` the unix socket server.
 //!
@@ -16,6 +17,7 @@
 //! create / update / delete (`Config`), like FRR's `control_notify` and
 //! `control_notify_config`.
 
+pub mod adapt;
 pub mod codec;
 pub mod json;
 pub mod notify;
