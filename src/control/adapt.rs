@@ -19,6 +19,9 @@ const DEFAULT_MINIMUM_TTL: u8 = 254;
 pub fn session_info(snap: &SessionSnapshot, label: Option<String>) -> ControlSessionInfo {
     let p = &snap.spec.params;
     let ms = |us: u32| u64::from(us) / 1000;
+    // Before the first packet from the peer FRR reports its initial remote
+    // values (multiplier 3, 1 s intervals), as seen from FRR 8.4.4's socket.
+    let heard = snap.remote_detect_mult != 0;
     ControlSessionInfo {
         key: snap.spec.key.clone(),
         label,
@@ -32,9 +35,17 @@ pub fn session_info(snap: &SessionSnapshot, label: Option<String>) -> ControlSes
         transmit_interval_ms: ms(p.desired_min_tx),
         echo_receive_interval_ms: ms(p.required_min_echo_rx),
         echo_transmit_interval_ms: ms(snap.spec.echo_transmit_interval),
-        remote_detect_mult: snap.remote_detect_mult,
-        remote_receive_interval_ms: ms(snap.remote_required_min_rx),
-        remote_transmit_interval_ms: ms(snap.remote_desired_min_tx),
+        remote_detect_mult: if heard { snap.remote_detect_mult } else { 3 },
+        remote_receive_interval_ms: if heard {
+            ms(snap.remote_required_min_rx)
+        } else {
+            1000
+        },
+        remote_transmit_interval_ms: if heard {
+            ms(snap.remote_desired_min_tx)
+        } else {
+            1000
+        },
         remote_echo_receive_interval_ms: ms(snap.remote_required_min_echo_rx),
         echo_mode: snap.spec.echo_mode,
         shutdown: p.admin_down,
@@ -186,5 +197,21 @@ mod tests {
         assert_eq!(i.echo_transmit_interval_ms, 50);
         assert_eq!(i.local_discr, 9);
         assert_eq!(i.label.as_deref(), Some("l"));
+        let silent = SessionSnapshot {
+            remote_detect_mult: 0,
+            remote_desired_min_tx: 0,
+            remote_required_min_rx: 0,
+            ..snap
+        };
+        let i = session_info(&silent, None);
+        assert_eq!(
+            (
+                i.remote_detect_mult,
+                i.remote_receive_interval_ms,
+                i.remote_transmit_interval_ms,
+                i.remote_echo_receive_interval_ms
+            ),
+            (3, 1000, 1000, 0)
+        );
     }
 }

@@ -44,7 +44,16 @@ pub fn parse(payload: &[u8]) -> Result<Json, JsonError> {
         Some(n) => &payload[..n],
         None => payload,
     };
-    let v: Json = serde_json::from_slice(text).map_err(|e| JsonError(e.to_string()))?;
+    // json-c stops at the end of the first value and ignores what follows
+    // (FRR 8.4 answers `{} x` with "ok"), so only the first value is read.
+    let v: Json = match serde_json::Deserializer::from_slice(text)
+        .into_iter::<Json>()
+        .next()
+    {
+        Some(Ok(v)) => v,
+        Some(Err(e)) => return Err(JsonError(e.to_string())),
+        None => return Err(JsonError("empty".to_string())),
+    };
     if v.depth() > MAX_DEPTH {
         return Err(JsonError(format!("nested deeper than {MAX_DEPTH}")));
     }
@@ -310,6 +319,14 @@ mod tests {
         let v = parse(b"{\"ipv4\":[]}\0garbage").expect("valid up to the NUL");
         assert!(v.get("ipv4").is_some());
         assert!(parse(b"\0{}").is_err());
+    }
+
+    #[test]
+    fn trailing_text_after_the_first_value_is_ignored() {
+        assert!(parse(b"{} x").is_ok());
+        assert!(parse(b"  {\"ipv4\":[]}{").is_ok());
+        assert!(parse(b"   ").is_err());
+        assert!(parse(b"").is_err());
     }
 
     #[test]

@@ -239,4 +239,71 @@ pub(crate) mod tests {
             r#"{"op":"delete","ipv6":false,"multihop":false,"peer-address":"192.0.2.2"}"#
         );
     }
+
+    /// Texts captured from FRR 8.4.4's bfdd.sock (Debian 12 package) for
+    /// the same sessions.
+    #[test]
+    fn equal_to_frr_8_4_4_captures() {
+        let mut s = info("192.0.2.3");
+        s.key.multihop = true;
+        s.key.local = Some("192.0.2.1".parse().expect("addr"));
+        s.local_discr = 3_975_459_525;
+        s.state = State::Down;
+        s.remote_diag = Diag::NONE;
+        s.since_change = Duration::from_secs(4);
+        s.remote_detect_mult = 3;
+        s.remote_receive_interval_ms = 1000;
+        s.remote_transmit_interval_ms = 1000;
+        assert_eq!(
+            config(ConfigOp::Add, &s),
+            concat!(
+                r#"{"op":"add","ipv6":false,"multihop":true,"peer-address":"192.0.2.3","#,
+                r#""local-address":"192.0.2.1","vrf-name":"default","detect-multiplier":3,"#,
+                r#""receive-interval":300,"transmit-interval":300,"echo-receive-interval":50,"#,
+                r#""echo-transmit-interval":50,"remote-detect-multiplier":3,"#,
+                r#""remote-receive-interval":1000,"remote-transmit-interval":1000,"#,
+                r#""remote-echo-receive-interval":0,"echo-mode":false,"shutdown":false}"#
+            )
+        );
+        assert_eq!(
+            status(&s),
+            concat!(
+                r#"{"op":"status","ipv6":false,"multihop":true,"peer-address":"192.0.2.3","#,
+                r#""local-address":"192.0.2.1","vrf-name":"default","id":3975459525,"#,
+                r#""remote-id":3975459525,"state":"down","downtime":4,"diagnostics":0,"#,
+                r#""remote-diagnostics":0}"#
+            )
+        );
+        let mut s = info("192.0.2.2");
+        s.key.ifname = Some("v0".into());
+        s.label = Some("l/1".into());
+        s.local_discr = 3_615_118_948;
+        s.state = State::Down;
+        s.remote_diag = Diag::NONE;
+        s.since_change = Duration::from_secs(617);
+        assert_eq!(
+            status(&s),
+            concat!(
+                r#"{"op":"status","ipv6":false,"multihop":false,"peer-address":"192.0.2.2","#,
+                r#""local-interface":"v0","label":"l\/1","id":3615118948,"#,
+                r#""remote-id":3615118948,"state":"down","downtime":617,"diagnostics":0,"#,
+                r#""remote-diagnostics":0}"#
+            )
+        );
+        let mut s = info("2001:db8::2");
+        s.key.multihop = true;
+        s.key.local = Some("2001:db8::1".parse().expect("addr"));
+        s.key.vrf = String::new();
+        s.local_discr = 3_564_359_013;
+        s.state = State::AdminDown;
+        s.remote_diag = Diag::NONE;
+        assert_eq!(
+            status(&s),
+            concat!(
+                r#"{"op":"status","ipv6":true,"multihop":true,"peer-address":"2001:db8::2","#,
+                r#""local-address":"2001:db8::1","id":3564359013,"remote-id":3564359013,"#,
+                r#""state":"adm-down","diagnostics":0,"remote-diagnostics":0}"#
+            )
+        );
+    }
 }
