@@ -12,8 +12,8 @@ use bfdd_rs::control::codec::{
     MSG_RESPONSE,
 };
 use bfdd_rs::control::{
-    BoxFuture, ConfigOp, ConnId, ControlBackend, ControlEvent, ControlEvents, ControlServer,
-    ControlSessionInfo, PeerRequest,
+    BoxFuture, ConfigOp, ConnId, ControlBackend, ControlCounters, ControlEvent, ControlEvents,
+    ControlServer, ControlSessionInfo, PeerRequest,
 };
 use bfdd_rs::engine::SessionKey;
 use bfdd_rs::packet::{Diag, State};
@@ -155,6 +155,7 @@ struct Harness {
     fake: Arc<Fake>,
     events: ControlEvents,
     path: PathBuf,
+    counters: Arc<ControlCounters>,
     _dir: TempDir,
     server: tokio::task::JoinHandle<()>,
 }
@@ -183,11 +184,13 @@ impl Harness {
         let fake = Arc::new(Fake::default());
         let (server, events) = ControlServer::bind(&path, fake.clone()).expect("bind");
         fake.events.set(events.clone()).expect("set once");
+        let counters = server.counters();
         let server = tokio::spawn(server.run());
         Harness {
             fake,
             events,
             path,
+            counters,
             _dir: dir,
             server,
         }
@@ -706,4 +709,56 @@ async fn split_writes_are_reassembled() {
         tokio::time::sleep(Duration::from_millis(5)).await;
     }
     assert_eq!(recv(&mut c).await, (0x4242, MSG_RESPONSE, OK.to_string()));
+}
+
+#[tokio::test]
+async fn a_client_that_never_reads_is_dropped_not_buffered_forever() {
+    let h = Harness::start("slow");
+    let mut c = h.connect().await;
+    send(
+        &mut c,
+        1,
+        MSG_REQUEST_ADD,
+        br#"{"ipv4":[{"peer-address":"192.0.2.2"}]}"#,
+    )
+    .await;
+    assert_eq!(recv(&mut c).await.2, OK);
+    send(&mut c, 2, MSG_NOTIFY, &1u64.to_ne_bytes()).await;
+    assert_eq!(recv(&mut c).await.2, OK);
+    recv(&mut c).await;
+    let s = h
+        .fake
+        .st
+        .lock()
+        .expect("lock")
+        .sessions
+        .get(&key("192.0.2.2"))
+        .cloned()
+        .expect("session");
+    let limit = bfdd_rs::control::server::MAX_QUEUED_NOTIFICATIONS;
+    for _ in 0..(limit * 3) {
+        h.events.send(ControlEvent::Status(s.clone()));
+    }
+    // Without reading, wait until the server gives up on us.
+    let slow_clients = |h: &Harness| {
+        h.counters
+            .snapshot()
+            .into_iter()
+            .find(|(n, _)| *n == "slow-clients")
+            .map(|(_, v)| v)
+    };
+    for _ in 0..200 {
+        if slow_clients(&h) != Some(0) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    // Then the stream ends once what was in flight is read.
+    let mut sink = Vec::new();
+    tokio::time::timeout(Duration::from_secs(20), c.read_to_end(&mut sink))
+        .await
+        .expect("stream ends")
+        .expect("read");
+    assert_eq!(slow_clients(&h), Some(1));
+    assert!(sink.len() < limit * 3 * 200, "not everything was delivered");
 }

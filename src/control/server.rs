@@ -76,6 +76,16 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
+/// What became of a notification.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Pushed {
+    Queued,
+    /// The client is too far behind: the queue is closed now.
+    Overflow,
+    /// Already closed; dropped.
+    Closed,
+}
+
 #[derive(Default)]
 struct OutState {
     responses: VecDeque<Vec<u8>>,
@@ -96,19 +106,21 @@ impl OutQueue {
         self.wake.notify_one();
     }
 
-    /// False when the client is too far behind: the queue is then closed.
-    fn push_note(&self, msg: Vec<u8>) -> bool {
+    fn push_note(&self, msg: Vec<u8>) -> Pushed {
         let mut st = lock(&self.state);
+        if st.closed {
+            return Pushed::Closed;
+        }
         if st.notes.len() >= MAX_QUEUED_NOTIFICATIONS {
             st.closed = true;
             drop(st);
             self.wake.notify_one();
-            return false;
+            return Pushed::Overflow;
         }
         st.notes.push_back(msg);
         drop(st);
         self.wake.notify_one();
-        true
+        Pushed::Queued
     }
 
     async fn next(&self) -> Option<Vec<u8>> {
@@ -140,14 +152,11 @@ struct Shared {
 
 impl Shared {
     fn note(&self, out: &OutQueue, json: &str) {
-        if out.push_note(codec::encode(
-            codec::NOTIFY_ID,
-            codec::MSG_NOTIFY,
-            json.as_bytes(),
-        )) {
-            bump(&self.counters.notifications);
-        } else {
-            bump(&self.counters.slow_clients);
+        let msg = codec::encode(codec::NOTIFY_ID, codec::MSG_NOTIFY, json.as_bytes());
+        match out.push_note(msg) {
+            Pushed::Queued => bump(&self.counters.notifications),
+            Pushed::Overflow => bump(&self.counters.slow_clients),
+            Pushed::Closed => {}
         }
     }
 
