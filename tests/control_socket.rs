@@ -762,3 +762,25 @@ async fn a_client_that_never_reads_is_dropped_not_buffered_forever() {
     assert_eq!(slow_clients(&h), Some(1));
     assert!(sink.len() < limit * 3 * 200, "not everything was delivered");
 }
+
+#[tokio::test]
+async fn short_notify_mask_is_zero_padded() {
+    let h = Harness::start("shortmask");
+    let mut c = h.connect().await;
+    send(
+        &mut c,
+        1,
+        MSG_REQUEST_ADD,
+        br#"{"ipv4":[{"peer-address":"192.0.2.2"}]}"#,
+    )
+    .await;
+    assert_eq!(recv(&mut c).await.2, OK);
+    // FRR 8.4.4 answers this 2-byte mask (low byte 1 on little-endian
+    // hosts) with "ok" and one status per session.
+    let mut mask = [0u8; 2];
+    mask.copy_from_slice(&1u64.to_ne_bytes()[..2]);
+    send(&mut c, 5, MSG_NOTIFY, &mask).await;
+    assert_eq!(recv(&mut c).await, (5, MSG_RESPONSE, OK.to_string()));
+    assert!(recv(&mut c).await.2.starts_with(r#"{"op":"status","#));
+    quiet(&mut c).await;
+}

@@ -16,6 +16,16 @@
 //! handle on every session state change (`Status`) and on every session
 //! create / update / delete (`Config`), like FRR's `control_notify` and
 //! `control_notify_config`.
+//!
+//! Where we differ from FRR 8.4.4, on purpose: inputs that crash FRR (a
+//! payload that is not an object, a list that is not an array, a peer that
+//! is not an object, a null string) are plain errors; a header split across
+//! reads is reassembled; payloads over 1 MiB and clients that leave 16 384
+//! notifications unread close the connection; responses keep their order
+//! among themselves; a NOTIFY payload shorter than 8 bytes is zero-padded;
+//! an empty `vrf-name` means the default VRF; the notify-all walk follows
+//! the backend's order (FRR's is its hash order); `adapt.rs` refuses timer
+//! values the CLI would refuse.
 
 pub mod adapt;
 pub mod codec;
