@@ -123,7 +123,10 @@ impl ConfigOp {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ControlEvent {
     /// A session changed state: a status notification goes to every socket
-    /// with the peer-state bit or a subscription to this session.
+    /// with the peer-state bit or a subscription to this session. Send it on
+    /// the transitions FRR 8.4 reports (`control_notify`): to Up, Up to
+    /// Down, to AdminDown (and AdminDown to Down); not to Init, not Init to
+    /// Down. The same rule as the zebra status messages.
     Status(ControlSessionInfo),
     /// A session was created, reconfigured (also on poll completion) or
     /// deleted: a config notification goes to every socket with the config
