@@ -16,6 +16,7 @@ pub mod lab;
 pub mod netns;
 pub mod nft;
 pub mod poll;
+pub mod rslog;
 pub mod topo;
 pub mod vtysh;
 
@@ -25,7 +26,8 @@ pub use conf::{bfd_block, Auth, AuthKind, PeerConf};
 pub use frr::FrrRouter;
 pub use lab::Lab;
 pub use netns::Netns;
-pub use nft::{NftCounter, NftCut};
+pub use nft::{NftCounter, NftCut, NftFlagCounter};
 pub use poll::{hold_for, try_wait_for, wait_for};
+pub use rslog::StateChange;
 pub use topo::{Link, Topo};
 pub use vtysh::{BfdCounters, BfdPeer, Vtysh};
