@@ -1,11 +1,12 @@
-//! Helpers for the daemon's `ControlBackend`: turn an engine snapshot into
-//! the `ControlSessionInfo` the socket reports, and a `PeerRequest` into the
-//! `SessionSpec` the engine runs. FRR 8.4 takes any number from the socket
+//! Helpers for a `ControlBackend`: turn an engine snapshot into the
+//! `ControlSessionInfo` the socket reports, and a `PeerRequest` into the
+//! registry's `Settings` (or straight into an engine `SessionSpec`). FRR 8.4 takes any number from the socket
 //! (a multiplier of 0 included); we refuse what the CLI would refuse
 //! (multiplier 2-255, intervals 10-60000 ms, echo receive 0 = disabled),
 //! which the client sees as "request add failed".
 
 use super::{ControlSessionInfo, PeerRequest};
+use crate::config::Settings;
 use crate::engine::{SessionSnapshot, SessionSpec};
 use crate::session::SessionParams;
 
@@ -77,16 +78,6 @@ pub fn spec_for_add(
         }
         spec.params.detect_mult = m;
     }
-    let interval = |name: &str, v: u64, zero_ok: bool| -> Result<u32, String> {
-        if (zero_ok && v == 0) || (MIN_INTERVAL_MS..=MAX_INTERVAL_MS).contains(&v) {
-            // At most 60 000 000 µs: fits a u32.
-            u32::try_from(v * 1000).map_err(|_| format!("{name} {v} out of range"))
-        } else {
-            Err(format!(
-                "{name} {v} out of range {MIN_INTERVAL_MS}-{MAX_INTERVAL_MS}"
-            ))
-        }
-    };
     if let Some(v) = req.receive_interval_ms {
         spec.params.required_min_rx = interval("receive-interval", v, false)?;
     }
@@ -102,6 +93,64 @@ pub fn spec_for_add(
     spec.echo_mode = req.echo_mode;
     spec.params.admin_down = req.shutdown;
     Ok(spec)
+}
+
+/// A session's settings in the registry's terms (the CLI's units).
+pub fn settings_of(spec: &SessionSpec) -> Settings {
+    let p = &spec.params;
+    Settings {
+        detect_multiplier: p.detect_mult,
+        receive_interval_ms: p.required_min_rx / 1000,
+        transmit_interval_ms: p.desired_min_tx / 1000,
+        shutdown: p.admin_down,
+        passive_mode: p.passive,
+        echo_mode: spec.echo_mode,
+        echo_transmit_interval_ms: spec.echo_transmit_interval / 1000,
+        echo_receive_interval_ms: p.required_min_echo_rx / 1000,
+        minimum_ttl: spec.minimum_ttl,
+        ..Settings::default()
+    }
+}
+
+/// `base` with a REQUEST_ADD applied, as `spec_for_add` does for a spec.
+pub fn settings_for_add(req: &PeerRequest, base: Settings) -> Result<Settings, String> {
+    let mut out = base;
+    if let Some(m) = req.detect_mult {
+        if m < 2 {
+            return Err(format!("detect-multiplier {m} out of range 2-255"));
+        }
+        out.detect_multiplier = m;
+    }
+    let ms = |name: &str, v: u64, zero_ok: bool| -> Result<u32, String> {
+        interval(name, v, zero_ok).map(|us| us / 1000)
+    };
+    if let Some(v) = req.receive_interval_ms {
+        out.receive_interval_ms = ms("receive-interval", v, false)?;
+    }
+    if let Some(v) = req.transmit_interval_ms {
+        out.transmit_interval_ms = ms("transmit-interval", v, false)?;
+    }
+    if let Some(v) = req.echo_receive_interval_ms {
+        out.echo_receive_interval_ms = ms("echo-receive-interval", v, true)?;
+    }
+    if let Some(v) = req.echo_transmit_interval_ms {
+        out.echo_transmit_interval_ms = ms("echo-transmit-interval", v, false)?;
+    }
+    out.echo_mode = req.echo_mode;
+    out.shutdown = req.shutdown;
+    Ok(out)
+}
+
+/// A client's interval in ms, checked, in µs.
+fn interval(name: &str, v: u64, zero_ok: bool) -> Result<u32, String> {
+    if (zero_ok && v == 0) || (MIN_INTERVAL_MS..=MAX_INTERVAL_MS).contains(&v) {
+        // At most 60 000 000 µs: fits a u32.
+        u32::try_from(v * 1000).map_err(|_| format!("{name} {v} out of range"))
+    } else {
+        Err(format!(
+            "{name} {v} out of range {MIN_INTERVAL_MS}-{MAX_INTERVAL_MS}"
+        ))
+    }
 }
 
 #[cfg(test)]
@@ -170,6 +219,23 @@ mod tests {
             f(&mut r);
             assert!(spec_for_add(&r, None).is_err(), "{r:?}");
         }
+    }
+
+    #[test]
+    fn settings_round_trip_and_update() {
+        let spec = spec_for_add(&req(), None).expect("valid");
+        let base = settings_of(&spec);
+        assert_eq!(base.transmit_interval_ms, 300);
+        assert_eq!(base.echo_receive_interval_ms, 50);
+        let mut r = req();
+        r.receive_interval_ms = Some(120);
+        r.shutdown = true;
+        let s = settings_for_add(&r, base.clone()).expect("valid");
+        assert_eq!(s.receive_interval_ms, 120);
+        assert_eq!(s.transmit_interval_ms, 300);
+        assert!(s.shutdown);
+        r.detect_mult = Some(0);
+        assert!(settings_for_add(&r, base).is_err());
     }
 
     #[test]

@@ -6,6 +6,7 @@
 //! `ControlEvent`s (what the socket reports) into the running server.
 //!
 //! Files: `adapt.rs` engine snapshot/spec conversions for the daemon,
+//! `hub_backend.rs` the backend over the registry task and the engine,
 //! `codec.rs` the 8-byte-header framing, `json.rs` json-c compatible
 //! JSON, `request.rs` peer objects and their validation, `notify.rs` the
 //! notification and response texts, `server.rs` the unix socket server.
@@ -29,6 +30,7 @@
 
 pub mod adapt;
 pub mod codec;
+pub mod hub_backend;
 pub mod json;
 pub mod notify;
 pub mod request;
