@@ -7,6 +7,7 @@
 
 pub mod bfdd_rs;
 pub mod bird;
+pub mod capture;
 pub mod cmd;
 pub mod conf;
 pub mod daemon;
@@ -16,6 +17,8 @@ pub mod lab;
 pub mod netns;
 pub mod nft;
 pub mod poll;
+pub mod router;
+pub mod routing_json;
 pub mod topo;
 pub mod vtysh;
 
@@ -27,5 +30,7 @@ pub use lab::Lab;
 pub use netns::Netns;
 pub use nft::{NftCounter, NftCut};
 pub use poll::{hold_for, try_wait_for, wait_for};
+pub use router::{BfdKind, Daemon, Router, RouterConf};
+pub use routing_json::{BgpNeighbor, OspfNeighbor};
 pub use topo::{Link, Topo};
 pub use vtysh::{BfdCounters, BfdPeer, Vtysh};

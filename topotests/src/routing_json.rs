@@ -1,0 +1,230 @@
+//! Typed readers for the routing daemons' vtysh JSON that the client
+//! topotests look at: bgpd's `show bgp neighbors X json` and `show ip bgp
+//! summary json`, ospfd's `show ip ospf neighbor json` and ospf6d's `show
+//! ipv6 ospf6 neighbor json` (FRR 8.4 key names). Only the keys the tests
+//! need are read; a missing one is an error naming it.
+
+use crate::json::{self, Value};
+
+/// One BGP neighbor from `show bgp neighbors X json`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BgpNeighbor {
+    pub peer: String,
+    /// "Established", "Active", "Connect", "Idle", ...
+    pub state: String,
+    pub connections_established: u64,
+    pub connections_dropped: u64,
+    /// bgpd's text for the last reset, e.g. "BFD down received".
+    pub last_reset: Option<String>,
+    /// The last NOTIFICATION's "code/subcode" text, e.g. "Cease/BFD Down".
+    pub last_notification: Option<String>,
+    /// `peerBfdInfo.status` ("Up", "Down", "Unknown") when BFD is on.
+    pub bfd_status: Option<String>,
+    /// `peerBfdInfo.detectMultiplier` etc. as bgpd asked for them.
+    pub bfd_detect_multiplier: Option<u64>,
+}
+
+impl BgpNeighbor {
+    pub fn is_established(&self) -> bool {
+        self.state == "Established"
+    }
+
+    /// Whether the last reset came from BFD: bgpd saw BFD go Down itself,
+    /// or sent or received a NOTIFICATION Cease/BFD Down (RFC 9384) for it.
+    pub fn reset_by_bfd(&self) -> bool {
+        self.last_reset.as_deref() == Some("BFD down received")
+            || self.last_notification.as_deref() == Some("Cease/BFD Down")
+    }
+
+    pub fn summary(&self) -> String {
+        format!(
+            "{} {} est={} dropped={} reset={:?} notification={:?} bfd={:?}",
+            self.peer,
+            self.state,
+            self.connections_established,
+            self.connections_dropped,
+            self.last_reset,
+            self.last_notification,
+            self.bfd_status
+        )
+    }
+}
+
+/// One OSPFv2 or OSPFv3 neighbor.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OspfNeighbor {
+    pub router_id: String,
+    /// "Full", "2-Way", "Init", ... (the "/DR" role suffix removed).
+    pub state: String,
+    pub interface: String,
+}
+
+impl OspfNeighbor {
+    pub fn is_full(&self) -> bool {
+        self.state == "Full"
+    }
+}
+
+fn doc(text: &str) -> Result<Value, String> {
+    json::parse(text).map_err(|e| format!("{e} in {text:?}"))
+}
+
+fn str_of(obj: &Value, key: &str) -> Result<String, String> {
+    obj.get(key)
+        .and_then(Value::as_str)
+        .map(str::to_string)
+        .ok_or_else(|| format!("missing string key {key:?} in {obj:?}"))
+}
+
+fn u64_of(obj: &Value, key: &str) -> Result<u64, String> {
+    obj.get(key)
+        .and_then(Value::as_u64)
+        .ok_or_else(|| format!("missing integer key {key:?} in {obj:?}"))
+}
+
+/// Parses `show bgp neighbors X json` (an object keyed by the neighbor).
+pub fn parse_bgp_neighbor(text: &str) -> Result<BgpNeighbor, String> {
+    let d = doc(text)?;
+    let Value::Object(members) = &d else {
+        return Err(format!("expected an object, got {d:?}"));
+    };
+    let (peer, o) = members
+        .iter()
+        .find(|(_, v)| v.get("bgpState").is_some())
+        .ok_or_else(|| format!("no neighbor with a bgpState in {text:?}"))?;
+    let bfd = o.get("peerBfdInfo");
+    Ok(BgpNeighbor {
+        peer: peer.clone(),
+        state: str_of(o, "bgpState")?,
+        connections_established: u64_of(o, "connectionsEstablished")?,
+        connections_dropped: u64_of(o, "connectionsDropped")?,
+        last_reset: o
+            .get("lastResetDueTo")
+            .and_then(Value::as_str)
+            .map(str::to_string),
+        last_notification: o
+            .get("lastNotificationReason")
+            .and_then(Value::as_str)
+            .map(str::to_string),
+        bfd_status: bfd
+            .and_then(|b| b.get("status"))
+            .and_then(Value::as_str)
+            .map(str::to_string),
+        bfd_detect_multiplier: bfd
+            .and_then(|b| b.get("detectMultiplier"))
+            .and_then(Value::as_u64),
+    })
+}
+
+/// Parses `show ip ospf neighbor json`: `{"neighbors":{ID:[{..}]}}`.
+pub fn parse_ospf_neighbors(text: &str) -> Result<Vec<OspfNeighbor>, String> {
+    let d = doc(text)?;
+    let Some(Value::Object(by_id)) = d.get("neighbors") else {
+        return Err(format!("no \"neighbors\" object in {text:?}"));
+    };
+    let mut out = Vec::new();
+    for (id, list) in by_id {
+        for n in list.as_array().unwrap_or_default() {
+            let state = n
+                .get("nbrState")
+                .or_else(|| n.get("state"))
+                .and_then(Value::as_str)
+                .ok_or_else(|| format!("neighbor {id} without a state: {n:?}"))?;
+            let iface = str_of(n, "ifaceName")?;
+            out.push(OspfNeighbor {
+                router_id: id.clone(),
+                state: state.split('/').next().unwrap_or(state).to_string(),
+                // ospfd names the interface "IF:ADDRESS".
+                interface: iface.split(':').next().unwrap_or(&iface).to_string(),
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// Parses `show ipv6 ospf6 neighbor json`: `{"neighbors":[{..}]}`.
+pub fn parse_ospf6_neighbors(text: &str) -> Result<Vec<OspfNeighbor>, String> {
+    let d = doc(text)?;
+    let list = d
+        .get("neighbors")
+        .and_then(Value::as_array)
+        .ok_or_else(|| format!("no \"neighbors\" array in {text:?}"))?;
+    list.iter()
+        .map(|n| {
+            let state = str_of(n, "state")?;
+            Ok(OspfNeighbor {
+                router_id: str_of(n, "neighborId")?,
+                state: state.split('/').next().unwrap_or(&state).to_string(),
+                interface: str_of(n, "interfaceName")?,
+            })
+        })
+        .collect()
+}
+
+/// The client daemons zebra lists in `show zebra client summary`, by the
+/// protocol name in the first column ("bgp", "ospf", "ospf6", "bfd", ...).
+pub fn parse_zebra_clients(text: &str) -> Vec<String> {
+    text.lines()
+        .skip_while(|l| !l.trim_start().starts_with("Name"))
+        .skip(1)
+        .filter(|l| !l.trim_start().starts_with('-'))
+        .take_while(|l| !l.trim().is_empty())
+        .filter_map(|l| l.split_whitespace().next())
+        .map(str::to_string)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_bgp_neighbor() {
+        let text = "{\n  \"10.200.40.2\":{\n    \"remoteAs\":65002,\n    \"bgpState\":\"Established\",\n    \"connectionsEstablished\":2,\n    \"connectionsDropped\":1,\n    \"lastResetDueTo\":\"BFD down received\",\n    \"peerBfdInfo\":{\n      \"type\":\"single hop\",\n      \"detectMultiplier\":3,\n      \"status\":\"Up\"\n    }\n  }\n}\n";
+        let n = parse_bgp_neighbor(text).unwrap();
+        assert_eq!(n.peer, "10.200.40.2");
+        assert!(n.is_established());
+        assert_eq!(n.connections_dropped, 1);
+        assert_eq!(n.last_reset.as_deref(), Some("BFD down received"));
+        assert_eq!(n.bfd_status.as_deref(), Some("Up"));
+        assert_eq!(n.bfd_detect_multiplier, Some(3));
+        assert!(n.reset_by_bfd());
+        let sent = text.replace(
+            "\"lastResetDueTo\":\"BFD down received\",",
+            "\"lastResetDueTo\":\"BGP Notification send\",\"lastNotificationReason\":\"Cease\\/BFD Down\",",
+        );
+        let n = parse_bgp_neighbor(&sent).unwrap();
+        assert_eq!(n.last_notification.as_deref(), Some("Cease/BFD Down"));
+        assert!(n.reset_by_bfd());
+        let other = sent.replace("BFD Down", "Hold Timer Expired");
+        assert!(!parse_bgp_neighbor(&other).unwrap().reset_by_bfd());
+        assert!(parse_bgp_neighbor("{\"bgpNoSuchNeighbor\":true}").is_err());
+    }
+
+    #[test]
+    fn parses_ospf_neighbors() {
+        let text = "{\n  \"neighbors\":{\n    \"10.200.40.2\":[\n      {\n        \"priority\":1,\n        \"state\":\"Full\\/-\",\n        \"nbrState\":\"Full\\/-\",\n        \"ifaceName\":\"bfrs-40a0:10.200.40.1\"\n      }\n    ]\n  }\n}\n";
+        let n = parse_ospf_neighbors(text).unwrap();
+        assert_eq!(n.len(), 1);
+        assert_eq!(n[0].router_id, "10.200.40.2");
+        assert!(n[0].is_full());
+        assert_eq!(n[0].interface, "bfrs-40a0");
+        assert!(parse_ospf_neighbors("{\"neighbors\":{}}")
+            .unwrap()
+            .is_empty());
+    }
+
+    #[test]
+    fn parses_ospf6_neighbors() {
+        let text = "{\n  \"neighbors\":[\n    {\n      \"neighborId\":\"10.200.40.2\",\n      \"state\":\"Init\",\n      \"interfaceName\":\"bfrs-40a0\"\n    }\n  ]\n}\n";
+        let n = parse_ospf6_neighbors(text).unwrap();
+        assert_eq!(n[0].state, "Init");
+        assert!(!n[0].is_full());
+    }
+
+    #[test]
+    fn parses_zebra_client_summary() {
+        let text = "Name    Connect Time    Last Read  Last Write  IPv4 Routes       IPv6 Routes\n------------------------------------------------------------------------------------------\nbgp     00:00:05        00:00:03   00:00:03       0/0/0             0/0/0\nbfd     00:00:05        00:00:05   00:00:04       0/0/0             0/0/0\n\nRoutes column shows (added+updated)/deleted\n";
+        assert_eq!(parse_zebra_clients(text), vec!["bgp", "bfd"]);
+    }
+}
