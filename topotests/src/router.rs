@@ -308,6 +308,26 @@ impl Router {
         ))
     }
 
+    /// The current length of daemon `d`'s log file (a mark for [`Router::log_since`]).
+    pub fn log_len(&self, d: Daemon) -> u64 {
+        std::fs::metadata(self.file(&format!("{}.log", d.name())))
+            .map(|m| m.len())
+            .unwrap_or(0)
+    }
+
+    /// What daemon `d` logged after `mark` (a restarted daemon appends).
+    pub fn log_since(&self, d: Daemon, mark: u64) -> String {
+        let bytes = std::fs::read(self.file(&format!("{}.log", d.name()))).unwrap_or_default();
+        let from = usize::try_from(mark).unwrap_or(usize::MAX).min(bytes.len());
+        String::from_utf8_lossy(&bytes[from..]).into_owned()
+    }
+
+    /// The clients whose BFD peer registrations zebra relayed after `mark`
+    /// in its log, one entry per registration.
+    pub fn zebra_registers_since(&self, mark: u64) -> Vec<String> {
+        routing_json::parse_zebra_registers(&self.log_since(Daemon::Zebra, mark))
+    }
+
     /// Stops the clients, then the BFD daemon, then zebra.
     pub fn stop(&mut self) {
         for d in self.daemons.iter().rev() {

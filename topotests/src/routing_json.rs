@@ -1,8 +1,8 @@
-//! Typed readers for the routing daemons' vtysh JSON that the client
-//! topotests look at: bgpd's `show bgp neighbors X json` and `show ip bgp
-//! summary json`, ospfd's `show ip ospf neighbor json` and ospf6d's `show
-//! ipv6 ospf6 neighbor json` (FRR 8.4 key names). Only the keys the tests
-//! need are read; a missing one is an error naming it.
+//! Typed readers for the routing daemons' vtysh output that the client
+//! topotests look at: bgpd's `show bgp neighbors X json`, ospfd's `show ip
+//! ospf neighbor json` and ospf6d's `show ipv6 ospf6 neighbor json` (FRR 8.4
+//! key names), and zebra's client tables (text only in 8.4). Only the keys
+//! the tests need are read; a missing one is an error naming it.
 
 use crate::json::{self, Value};
 
@@ -174,6 +174,20 @@ pub fn parse_zebra_clients(text: &str) -> Vec<String> {
         .collect()
 }
 
+/// The clients named in zebra's debug log (`debug zebra events`) lines
+/// "bfd_dst_register msg from client NAME: ...", one entry per line: each is
+/// a BFD peer registration zebra relayed to the BFD daemon.
+pub fn parse_zebra_registers(log: &str) -> Vec<String> {
+    const MARK: &str = "bfd_dst_register msg from client ";
+    log.lines()
+        .filter_map(|l| {
+            let rest = &l[l.find(MARK)? + MARK.len()..];
+            let name = rest.split(':').next()?.trim();
+            (!name.is_empty()).then(|| name.to_string())
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -226,5 +240,11 @@ mod tests {
     fn parses_zebra_client_summary() {
         let text = "Name    Connect Time    Last Read  Last Write  IPv4 Routes       IPv6 Routes\n------------------------------------------------------------------------------------------\nbgp     00:00:05        00:00:03   00:00:03       0/0/0             0/0/0\nbfd     00:00:05        00:00:05   00:00:04       0/0/0             0/0/0\n\nRoutes column shows (added+updated)/deleted\n";
         assert_eq!(parse_zebra_clients(text), vec!["bgp", "bfd"]);
+    }
+
+    #[test]
+    fn parses_zebra_register_lines() {
+        let log = "2026/11/24 20:57:18.781547 ZEBRA: [WW9KY-0R9YA] bfd_client_register msg from client bgp: length=4\n2026/11/24 20:57:18.782330 ZEBRA: [G37DH-KRAE9] bfd_dst_register msg from client bgp: length=30\n2026/11/24 20:57:18.782490 ZEBRA: [V0KXZ-QFE4D] bfd_dst_update msg from client bfd: length=25\n2026/11/24 20:57:19.787031 ZEBRA: [G37DH-KRAE9] bfd_dst_register msg from client ospf6: length=39\n";
+        assert_eq!(parse_zebra_registers(log), vec!["bgp", "ospf6"]);
     }
 }

@@ -10,8 +10,12 @@ use clients_common::*;
 use topotests::{BfdKind, Lab, Topo};
 
 fn run(id: u8, name: &str, kind: BfdKind, scenario: fn(BfdKind, &Lab, &Topo)) {
+    run_links(id, 1, name, kind, scenario);
+}
+
+fn run_links(id: u8, links: u8, name: &str, kind: BfdKind, scenario: fn(BfdKind, &Lab, &Topo)) {
     let lab = Lab::new(name);
-    let topo = Topo::new(id, 1);
+    let topo = Topo::new(id, links);
     scenario(kind, &lab, &topo);
 }
 
@@ -39,8 +43,9 @@ fn frr_bfdd_ospf_ospf6_registrations() {
 
 #[test]
 fn frr_bfdd_zebra_and_bgpd_restart() {
-    run(
+    run_links(
         43,
+        2,
         "c-frr-restart",
         BfdKind::Frr,
         scenario_zebra_bgpd_restart,
@@ -76,7 +81,13 @@ fn rs_ospf_ospf6_registrations() {
 
 #[test]
 fn rs_zebra_and_bgpd_restart() {
-    run(53, "c-rs-restart", BfdKind::Rs, scenario_zebra_bgpd_restart);
+    run_links(
+        53,
+        2,
+        "c-rs-restart",
+        BfdKind::Rs,
+        scenario_zebra_bgpd_restart,
+    );
 }
 
 #[test]

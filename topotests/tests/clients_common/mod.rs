@@ -410,10 +410,12 @@ pub fn scenario_ospf(kind: BfdKind, lab: &Lab, t: &Topo) {
 }
 
 /// (d) zebra SIGKILLed and restarted under the BFD daemon, with sessions
-/// from bgpd (IPv6 global), ospfd (IPv4) and ospf6d (link-local): the BFD
+/// from bgpd (IPv4), ospfd (IPv4, second link) and ospf6d (link-local): the BFD
 /// daemon keeps running, every client reconnects, and — required of bfdd-rs
-/// (`strict`) — every session is there and Up afterwards with no flap on
-/// the wire (B's session-down counters unchanged) and no client reset.
+/// (`strict`) — every client's registration reaches the BFD daemon again
+/// through the new zebra (its debug log), every session
+/// is there and Up with no flap on the wire (B's session-down counters
+/// unchanged) and no client reset.
 /// Then bgpd is SIGKILLed: its session goes away; restarted, it is
 /// re-created and Up and BGP Established. Last, a BFD cut proves the
 /// registrations are live: bgpd drops BGP for BFD (and, strict, both OSPF
@@ -425,37 +427,45 @@ pub fn scenario_ospf(kind: BfdKind, lab: &Lab, t: &Topo) {
 /// session is lost; with it the scenario only reports what happened.
 pub fn scenario_zebra_bgpd_restart(kind: BfdKind, lab: &Lab, t: &Topo) {
     let strict = kind == BfdKind::Rs;
+    assert!(t.links.len() >= 2, "this scenario needs two links");
+    // BGP over link 0 (IPv4), OSPFv3 over link 0 (link-local), OSPFv2 over
+    // link 1: three separate sessions, one per client.
     let l = t.link().clone();
-    let (a4, b4, a6, b6): (IpAddr, IpAddr, IpAddr, IpAddr) =
-        (l.a4.into(), l.b4.into(), l.a6.into(), l.b6.into());
-    let net = format!("10.200.{}.0/28", t.id);
+    let l1 = t.links[1].clone();
+    let (a4, b4): (IpAddr, IpAddr) = (l.a4.into(), l.b4.into());
+    let (o_a4, o_b4): (IpAddr, IpAddr) = (l1.a4.into(), l1.b4.into());
+    let net = format!("10.200.{}.16/28", t.id);
     let (dut, peer) = start_pair(
         kind,
         lab,
         t,
         RouterConf {
-            bgpd: Some(bgpd_conf(AS_A, a4, b6, AS_B, &[])),
-            ospfd: Some(ospfd_conf(&l.if_a, a4, &net)),
+            bgpd: Some(bgpd_conf(AS_A, a4, b4, AS_B, &[])),
+            ospfd: Some(ospfd_conf(&l1.if_a, a4, &net)),
             ospf6d: Some(ospf6d_conf(&l.if_a, a4)),
             ..RouterConf::default()
         },
         RouterConf {
-            bgpd: Some(bgpd_conf(AS_B, b4, a6, AS_A, &[])),
-            ospfd: Some(ospfd_conf(&l.if_b, b4, &net)),
+            bgpd: Some(bgpd_conf(AS_B, b4, a4, AS_A, &[])),
+            ospfd: Some(ospfd_conf(&l1.if_b, b4, &net)),
             ospf6d: Some(ospf6d_conf(&l.if_b, b4)),
             ..RouterConf::default()
         },
     );
     let a_ll = link_local(&t.a, &l.if_a).expect("A's link-local");
     let b_ll = link_local(&t.b, &l.if_b).expect("B's link-local");
-    let sessions = [("bgpd", b6, a6), ("ospfd", b4, a4), ("ospf6d", b_ll, a_ll)];
+    let sessions = [
+        ("bgpd", b4, a4),
+        ("ospfd", o_b4, o_a4),
+        ("ospf6d", b_ll, a_ll),
+    ];
     let everything_up = || -> Result<(), String> {
         for (_, b, a) in sessions {
             bfd_up(&dut, b)?;
             bfd_up(&peer, a)?;
         }
-        bgp_up(&dut, b6)?;
-        ospf_full(&dut, &l.if_a, false)?;
+        bgp_up(&dut, b4)?;
+        ospf_full(&dut, &l1.if_a, false)?;
         ospf_full(&dut, &l.if_a, true)
     };
     let (_, took) = wait_for(
@@ -467,10 +477,11 @@ pub fn scenario_zebra_bgpd_restart(kind: BfdKind, lab: &Lab, t: &Topo) {
     eprintln!("all up after {took:?}");
     std::thread::sleep(Duration::from_secs(1));
     let downs_before: Vec<u64> = sessions.iter().map(|(_, _, a)| downs(&peer, *a)).collect();
-    let bgp_before = dut.bgp_neighbor(b6).expect("BGP neighbor");
+    let bgp_before = dut.bgp_neighbor(b4).expect("BGP neighbor");
     let bfdd_pid = dut.pid(Daemon::Bfdd).expect("BFD daemon pid");
 
     // ---- zebra crashes and comes back under the BFD daemon.
+    let zebra_mark = dut.log_len(Daemon::Zebra);
     dut.restart(Daemon::Zebra);
     let t0 = Instant::now();
     wait_for(
@@ -496,9 +507,26 @@ pub fn scenario_zebra_bgpd_restart(kind: BfdKind, lab: &Lab, t: &Topo) {
         Some(bfdd_pid),
         "the BFD daemon did not survive zebra's restart"
     );
+    let registered = || -> Result<(), String> {
+        let regs = dut.zebra_registers_since(zebra_mark);
+        for want in ["bgp", "ospf", "ospf6"] {
+            if !regs.iter().any(|n| n == want) {
+                return Err(format!(
+                    "no BFD registration from {want} yet, only from {regs:?}"
+                ));
+            }
+        }
+        Ok(())
+    };
     if strict {
-        // Re-registration happens on the BFD daemon's own reconnect; give it
-        // the reconnect back-off and then some.
+        // Clients re-register when the BFD daemon, reconnected, asks zebra
+        // for a replay; give it the reconnect back-off and then some.
+        wait_for(
+            "every client's BFD registration replayed through the new zebra",
+            UP_TIMEOUT,
+            POLL,
+            registered,
+        );
         wait_for(
             "every session present and Up after zebra's restart",
             UP_TIMEOUT,
@@ -515,8 +543,9 @@ pub fn scenario_zebra_bgpd_restart(kind: BfdKind, lab: &Lab, t: &Topo) {
             Duration::from_secs(3),
             POLL,
             || {
-                for (_, b, _) in sessions {
+                for (_, b, a) in sessions {
                     bfd_up(&dut, b)?;
+                    bfd_up(&peer, a)?;
                 }
                 Ok(())
             },
@@ -528,15 +557,28 @@ pub fn scenario_zebra_bgpd_restart(kind: BfdKind, lab: &Lab, t: &Topo) {
                 "{who}'s session flapped on the wire (B's session-down counter)"
             );
         }
-        let n = dut.bgp_neighbor(b6).expect("BGP neighbor");
+        let n = dut.bgp_neighbor(b4).expect("BGP neighbor");
         assert!(
             n.is_established() && n.connections_dropped == bgp_before.connections_dropped,
             "BGP reset across zebra's restart: {}",
             n.summary()
         );
+        ospf_full(&dut, &l1.if_a, false).expect("OSPFv2 still Full after zebra's restart");
+        ospf_full(&dut, &l.if_a, true).expect("OSPFv3 still Full after zebra's restart");
     } else {
         // Let FRR's bfdd reconnect (10 s back-off) and replay, then report.
         std::thread::sleep(Duration::from_secs(3));
+        eprintln!(
+            "FRR bfdd after zebra's restart, registrations zebra relayed from: {:?} ({})",
+            dut.zebra_registers_since(zebra_mark),
+            registered().err().unwrap_or_else(|| "all clients".into())
+        );
+        eprintln!(
+            "FRR bfdd after zebra's restart: OSPFv2 {:?}, OSPFv3 {:?}, BGP {:?}",
+            ospf_full(&dut, &l1.if_a, false),
+            ospf_full(&dut, &l.if_a, true),
+            dut.bgp_neighbor(b4).map(|n| n.summary())
+        );
         for ((who, b, a), before) in sessions.iter().zip(&downs_before) {
             eprintln!(
                 "FRR bfdd after zebra's restart, {who}'s session: {} (B's downs {before} -> {})",
@@ -550,14 +592,14 @@ pub fn scenario_zebra_bgpd_restart(kind: BfdKind, lab: &Lab, t: &Topo) {
     }
 
     // ---- bgpd crashes: its session goes; restarted, it comes back.
-    let old = dut.vty().peer(b6).ok();
+    let old = dut.vty().peer(b4).ok();
     dut.kill(Daemon::Bgpd, "KILL");
     if old.is_some() {
         wait_for(
             "bgpd's session removed after bgpd died",
             Duration::from_secs(15),
             POLL,
-            || match dut.vty().peer(b6) {
+            || match dut.vty().peer(b4) {
                 Err(_) => Ok(()),
                 Ok(p) => Err(format!("still there: {}", p.summary())),
             },
@@ -569,8 +611,8 @@ pub fn scenario_zebra_bgpd_restart(kind: BfdKind, lab: &Lab, t: &Topo) {
         UP_TIMEOUT,
         POLL,
         || {
-            bfd_up(&dut, b6)?;
-            bgp_up(&dut, b6)
+            bfd_up(&dut, b4)?;
+            bgp_up(&dut, b4)
         },
     );
     eprintln!("bgpd's session back {took:?} after bgpd's restart");
@@ -584,7 +626,7 @@ pub fn scenario_zebra_bgpd_restart(kind: BfdKind, lab: &Lab, t: &Topo) {
         everything_up().expect("everything up before the final cut");
     }
     let t0 = Instant::now();
-    let _cut = cut_expect_bgp_drop(&dut, t, b6);
+    let _cut = cut_expect_bgp_drop(&dut, t, b4);
     if ospf_checked {
         for v6 in [false, true] {
             wait_for(
