@@ -19,9 +19,7 @@ pub struct BfdPacket {
     pub detect_mult: u8,
 }
 
-/// Captures up to `count` BFD Control packets (UDP 3784/4784) on `dev` in
-/// `ns`, for at most `max` (tshark stops at whichever comes first).
-pub fn capture_bfd(
+fn tshark_capture(
     ns: &Netns,
     dev: &str,
     count: u32,
@@ -65,6 +63,20 @@ pub fn capture_bfd(
         .filter(|l| !l.trim().is_empty())
         .map(parse_line)
         .collect()
+}
+
+/// Captures up to `count` BFD Control packets (UDP 3784/4784) on `dev` in
+/// `ns`, for at most `max` (tshark stops at whichever comes first).
+pub fn capture_bfd(
+    ns: &Netns,
+    dev: &str,
+    count: u32,
+    max: Duration,
+) -> Result<Vec<BfdPacket>, String> {
+    if !crate::cmd::have("tshark") {
+        return Err("tshark not found: `apt-get install tshark` (it reads the C bit)".into());
+    }
+    tshark_capture(ns, dev, count, max)
 }
 
 fn flag(s: &str) -> Result<bool, String> {

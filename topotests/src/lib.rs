@@ -31,6 +31,6 @@ pub use netns::Netns;
 pub use nft::{NftCounter, NftCut};
 pub use poll::{hold_for, try_wait_for, wait_for};
 pub use router::{BfdKind, Daemon, Router, RouterConf};
-pub use routing_json::{BgpNeighbor, OspfNeighbor};
+pub use routing_json::{BgpNeighbor, BgpSummaryPeer, OspfNeighbor};
 pub use topo::{Link, Topo};
 pub use vtysh::{BfdCounters, BfdPeer, Vtysh};

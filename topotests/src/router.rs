@@ -5,13 +5,14 @@
 //! files, vty sockets, zserv.api). Each daemon can be killed and started
 //! again in place, so tests can restart zebra under the BFD daemon or
 //! restart a client. The routing daemons' state is read through vtysh.
+//! (For bfdd-rs, `--zapi-socket` is given only when its `--help` lists it.)
 
 use crate::cmd;
 use crate::daemon::{chown_frr, run_daemonizing, wait_path};
 use crate::lab::Lab;
 use crate::netns::Netns;
 use crate::poll::try_wait_for;
-use crate::routing_json::{self, BgpNeighbor, OspfNeighbor};
+use crate::routing_json::{self, BgpNeighbor, BgpSummaryPeer, OspfNeighbor};
 use crate::vtysh::Vtysh;
 use std::net::IpAddr;
 use std::path::{Path, PathBuf};
@@ -286,9 +287,9 @@ impl Router {
         routing_json::parse_bgp_neighbor(&out)
     }
 
-    /// `show ip bgp summary json`, as text (for failure messages).
-    pub fn bgp_summary(&self) -> Result<String, String> {
-        self.vty.run(&["show ip bgp summary json"])
+    /// `show ip bgp summary json`: the IPv4 unicast peers.
+    pub fn bgp_summary(&self) -> Result<Vec<BgpSummaryPeer>, String> {
+        routing_json::parse_bgp_summary(&self.vty.run(&["show ip bgp summary json"])?)
     }
 
     /// `show ip ospf neighbor json`.

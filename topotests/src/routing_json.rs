@@ -50,6 +50,14 @@ impl BgpNeighbor {
     }
 }
 
+/// One peer of `show ip bgp summary json` (its `ipv4Unicast.peers`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BgpSummaryPeer {
+    pub peer: String,
+    pub state: String,
+    pub connections_dropped: u64,
+}
+
 /// One OSPFv2 or OSPFv3 neighbor.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OspfNeighbor {
@@ -114,6 +122,28 @@ pub fn parse_bgp_neighbor(text: &str) -> Result<BgpNeighbor, String> {
             .and_then(|b| b.get("detectMultiplier"))
             .and_then(Value::as_u64),
     })
+}
+
+/// Parses `show ip bgp summary json`: the peers of `ipv4Unicast` (empty
+/// when bgpd has no IPv4 unicast peers and prints `{}`).
+pub fn parse_bgp_summary(text: &str) -> Result<Vec<BgpSummaryPeer>, String> {
+    let d = doc(text)?;
+    let Some(af) = d.get("ipv4Unicast") else {
+        return Ok(Vec::new());
+    };
+    let Some(Value::Object(peers)) = af.get("peers") else {
+        return Err(format!("no \"peers\" object in {text:?}"));
+    };
+    peers
+        .iter()
+        .map(|(peer, o)| {
+            Ok(BgpSummaryPeer {
+                peer: peer.clone(),
+                state: str_of(o, "state")?,
+                connections_dropped: u64_of(o, "connectionsDropped")?,
+            })
+        })
+        .collect()
 }
 
 /// Parses `show ip ospf neighbor json`: `{"neighbors":{ID:[{..}]}}`.
@@ -213,6 +243,18 @@ mod tests {
         let other = sent.replace("BFD Down", "Hold Timer Expired");
         assert!(!parse_bgp_neighbor(&other).unwrap().reset_by_bfd());
         assert!(parse_bgp_neighbor("{\"bgpNoSuchNeighbor\":true}").is_err());
+    }
+
+    #[test]
+    fn parses_bgp_summary() {
+        let text = "{\n\"ipv4Unicast\":{\n  \"routerId\":\"10.200.40.1\",\n  \"peers\":{\n    \"10.200.40.2\":{\n      \"remoteAs\":65002,\n      \"state\":\"Established\",\n      \"peerState\":\"OK\",\n      \"connectionsEstablished\":1,\n      \"connectionsDropped\":0\n    }\n  }\n}\n}\n";
+        let p = parse_bgp_summary(text).unwrap();
+        assert_eq!(p.len(), 1);
+        assert_eq!(p[0].peer, "10.200.40.2");
+        assert_eq!(p[0].state, "Established");
+        assert_eq!(p[0].connections_dropped, 0);
+        assert!(parse_bgp_summary("{\n}\n").unwrap().is_empty());
+        assert!(parse_bgp_summary("{\"ipv4Unicast\":{}}").is_err());
     }
 
     #[test]

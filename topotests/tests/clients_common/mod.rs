@@ -248,6 +248,13 @@ pub fn scenario_bgp_cut(kind: BfdKind, lab: &Lab, t: &Topo) {
     cut.restore();
     let (_, took) = wait_for("BFD Up and BGP Established again", UP_TIMEOUT, POLL, up);
     eprintln!("both back {took:?} after the restore");
+    let summary = dut.bgp_summary().expect("BGP summary");
+    assert!(
+        summary.iter().any(|p| p.peer == b4.to_string()
+            && p.state == "Established"
+            && p.connections_dropped >= 1),
+        "summary disagrees: {summary:?}"
+    );
 }
 
 pub const PROFILE: &str = "fast4";
