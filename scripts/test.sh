@@ -111,6 +111,8 @@ trap cleanup_netns EXIT
 step "cargo fmt" cargo fmt --all --check
 step "cargo clippy" cargo clippy --workspace --all-targets -- -D warnings
 step "cargo build --release" cargo build --release
+# The fuzz targets live in their own workspace (fuzz/): keep them compiling.
+step "fuzz targets check" cargo check --manifest-path fuzz/Cargo.toml --bins
 step "unit + integration tests" cargo test --workspace --exclude topotests --no-fail-fast
 # The topotests run the release build of bfdd-rs (not the debug one the
 # previous step may have rebuilt more recently).

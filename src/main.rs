@@ -1,7 +1,8 @@
 //! bfdd-rs: command line, start-up and signals. Start-up follows FRR's order:
 //! parse arguments, read the config (a bad file stops us before anything
-//! starts), daemonize, pid file, logging, then the tokio control plane with
-//! the engine thread, rtnetlink, the registry and the vty socket. SIGHUP
+//! starts), drop to the -u/-g user (while single-threaded), daemonize, pid
+//! file, logging, then the tokio control plane with the TCP vty, the engine
+//! thread, rtnetlink, the registry and the vty socket. SIGHUP
 //! re-reads the config, SIGUSR1 reopens log files, SIGTERM/SIGINT take every
 //! session AdminDown and exit.
 
@@ -9,8 +10,12 @@
 mod cli;
 #[path = "daemon/logging.rs"]
 mod logging;
+#[path = "daemon/privs.rs"]
+mod privs;
 #[path = "daemon/process.rs"]
 mod process;
+#[path = "daemon/tcp_vty.rs"]
+mod tcp_vty;
 
 use std::path::Path;
 use std::process::ExitCode;
@@ -22,11 +27,15 @@ use tokio::signal::unix::{signal, Signal, SignalKind};
 use tokio::sync::mpsc::UnboundedReceiver;
 
 use bfdd_rs::config;
-use bfdd_rs::engine::{self, Command, EngineHandle, EngineOptions, Notification, SessionKey};
+use bfdd_rs::engine::{self, Command, EngineOptions, Notification, SessionKey};
+use bfdd_rs::hub::{self, RegistryHandle};
 use bfdd_rs::netlink;
 use bfdd_rs::packet::Diag;
 use bfdd_rs::registry::Registry;
 use bfdd_rs::vty::EngineBackend;
+use bfdd_rs::zapi_glue::ZapiCounters;
+use bfdd_rs::zapi_server;
+use bfdd_rs::zebra::{self, ZebraOptions};
 use cli::{Args, LogTarget, Paths};
 use process::{PidFile, Readiness};
 
@@ -37,7 +46,20 @@ fn main() -> ExitCode {
     let args = Args::parse();
     let paths = Paths::resolve(&args);
 
-    let config = match config::load(&paths.config_file) {
+    let frr_version: zapi::FrrVersion = match args.frr_version.parse() {
+        Ok(v) => v,
+        Err(e) => {
+            eprintln!("bfdd: --frr-version: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let clients = Clients {
+        version: frr_version,
+        zebra: (!args.standalone).then(|| ZebraOptions::new(paths.zserv.clone(), frr_version)),
+        zapi_socket_explicit: args.zapi_socket.is_some(),
+    };
+
+    let (config, config_note) = match process::load_config(&paths.config_file, args.dryrun) {
         Ok(c) => c,
         Err(e) => {
             eprintln!("{e}");
@@ -47,6 +69,13 @@ fn main() -> ExitCode {
     if args.dryrun {
         return ExitCode::SUCCESS;
     }
+    let privs = match privs::drop_privileges(&args, &paths) {
+        Ok(o) => o,
+        Err(e) => {
+            eprintln!("bfdd: privs_init: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
 
     let readiness = if args.daemon {
         match process::daemonize() {
@@ -82,6 +111,10 @@ fn main() -> ExitCode {
     };
     let (log, levels) = logging::install(outputs, args.log_level, config_debug(&config));
     log_start(&args, &paths);
+    tracing::info!("{privs}");
+    for line in config_note.iter().flat_map(|n| n.log_lines()) {
+        tracing::error!("{line}");
+    }
 
     let rt = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(1)
@@ -95,7 +128,8 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let code = rt.block_on(run(paths, config, readiness, log, levels));
+    rt.block_on(async { tcp_vty::start(args.vty_addr.as_deref(), args.vty_port) });
+    let code = rt.block_on(run(paths, config, clients, readiness, log, levels));
     rt.shutdown_timeout(Duration::from_millis(200));
     drop(pid_file);
     code
@@ -113,24 +147,26 @@ fn log_start(args: &Args, paths: &Paths) {
     if !pending.is_empty() {
         tracing::info!("accepted, not yet implemented: {}", pending.join(", "));
     }
-    if nix::unistd::geteuid().is_root() {
-        tracing::info!(
-            "privilege drop to user {} group {} not yet implemented; staying root",
-            args.user,
-            args.group
-        );
+    if args.standalone {
+        tracing::info!("standalone: not connecting to zebra");
+    } else {
+        tracing::info!("zebra client: zserv {}", paths.zserv.display());
     }
-    if !args.standalone {
-        tracing::info!(
-            "zebra client not yet implemented; running standalone (zserv {})",
-            paths.zserv.display()
-        );
-    }
+}
+
+/// Which client interfaces to serve, decided from the command line.
+struct Clients {
+    version: zapi::FrrVersion,
+    /// None with --standalone.
+    zebra: Option<ZebraOptions>,
+    /// --zapi-socket given: failing to bind it is fatal.
+    zapi_socket_explicit: bool,
 }
 
 async fn run(
     paths: Paths,
     config: config::Config,
+    clients: Clients,
     readiness: Readiness,
     log: logging::Switch,
     levels: logging::LevelControl,
@@ -149,7 +185,8 @@ async fn run(
             return ExitCode::FAILURE;
         }
     };
-    tokio::spawn(log_notifications(notify_rx));
+    let registry = hub::spawn(Registry::new(), engine.clone(), notify_rx);
+    tokio::spawn(log_notifications(registry.watch_notifications()));
     let nl_engine = engine.clone();
     tokio::spawn(async move {
         if let Err(e) = netlink::run(nl_engine).await {
@@ -157,8 +194,7 @@ async fn run(
         }
     });
 
-    let mut registry = Registry::new();
-    send_all(&engine, registry.apply_config(config.session_specs()));
+    registry.apply(config).await;
 
     let vty_path = paths.vty_socket();
     let listener = match vtysh_compat::bind(&vty_path) {
@@ -172,6 +208,31 @@ async fn run(
         listener,
         Arc::new(EngineBackend::new(engine.clone())),
     ));
+
+    let zapi_counters = Arc::new(ZapiCounters::default());
+    let mut zapi_bound = false;
+    match zapi_server::bind(&paths.zapi_socket) {
+        Ok(l) => {
+            zapi_bound = true;
+            tokio::spawn(zapi_server::serve(
+                l,
+                clients.version,
+                registry.clone(),
+                zapi_counters.clone(),
+            ));
+        }
+        Err(e) if clients.zapi_socket_explicit => {
+            eprintln!("bfdd: ZAPI socket {}: {e}", paths.zapi_socket.display());
+            return ExitCode::FAILURE;
+        }
+        Err(e) => tracing::info!(
+            "ZAPI socket {} not served: {e}",
+            paths.zapi_socket.display()
+        ),
+    }
+    if let Some(z) = clients.zebra {
+        tokio::spawn(zebra::run(z, registry.clone(), zapi_counters.clone()));
+    }
 
     // Handlers go in before readiness is announced: a SIGHUP sent as soon as
     // `bfdd -d` returns must not kill us with the default action.
@@ -193,9 +254,16 @@ async fn run(
     tracing::info!("bfdd-rs ready");
 
     signals
-        .serve(&paths.config_file, &mut registry, &engine, &log, &levels)
+        .serve(&paths.config_file, &registry, &log, &levels)
         .await;
 
+    let (garbled, unknown, unknown_vrf) = zapi_counters.get();
+    if garbled + unknown + unknown_vrf > 0 {
+        tracing::info!(
+            "ZAPI messages skipped: {garbled} garbled, {unknown} unknown, \
+             {unknown_vrf} for unknown VRFs"
+        );
+    }
     tracing::info!("shutting down: AdminDown to every peer");
     let (tx, rx) = tokio::sync::oneshot::channel();
     if engine.send(Command::Shutdown(tx)).is_ok() {
@@ -207,6 +275,9 @@ async fn run(
         }
     }
     let _ = std::fs::remove_file(&vty_path);
+    if zapi_bound {
+        let _ = std::fs::remove_file(&paths.zapi_socket);
+    }
     tracing::info!("bfdd-rs exiting");
     ExitCode::SUCCESS
 }
@@ -232,14 +303,13 @@ impl Signals {
     async fn serve(
         mut self,
         config_file: &Path,
-        registry: &mut Registry,
-        engine: &EngineHandle,
+        registry: &RegistryHandle,
         log: &logging::Switch,
         levels: &logging::LevelControl,
     ) {
         loop {
             tokio::select! {
-                _ = self.hup.recv() => reload(config_file, registry, engine, levels),
+                _ = self.hup.recv() => reload(config_file, registry, levels).await,
                 _ = self.usr1.recv() => {
                     log.get().reopen();
                     tracing::info!("log files reopened");
@@ -252,22 +322,16 @@ impl Signals {
 }
 
 /// SIGHUP: read the config again; a bad file leaves the running one alone.
-fn reload(
-    config_file: &Path,
-    registry: &mut Registry,
-    engine: &EngineHandle,
-    levels: &logging::LevelControl,
-) {
+async fn reload(config_file: &Path, registry: &RegistryHandle, levels: &logging::LevelControl) {
     match config::load(config_file) {
         Ok(c) => {
             levels.set_config_debug(config_debug(&c));
-            let cmds = registry.apply_config(c.session_specs());
+            let changes = registry.apply(c).await;
             tracing::info!(
                 "configuration reloaded from {}: {} session change(s)",
                 config_file.display(),
-                cmds.len()
+                changes
             );
-            send_all(engine, cmds);
         }
         Err(e) => tracing::error!("configuration reload failed, keeping the running one: {e}"),
     }
@@ -277,15 +341,6 @@ fn reload(
 fn config_debug(c: &config::Config) -> bool {
     let d = &c.debug;
     d.peer || d.zebra || d.network || d.distributed
-}
-
-fn send_all(engine: &EngineHandle, cmds: Vec<Command>) {
-    for cmd in cmds {
-        if engine.send(cmd).is_err() {
-            tracing::error!("BFD engine is gone; command dropped");
-            return;
-        }
-    }
 }
 
 async fn log_notifications(mut rx: UnboundedReceiver<Notification>) {

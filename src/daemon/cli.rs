@@ -36,7 +36,7 @@ pub struct Args {
     /// zebra's ZAPI socket [default: /var/run/frr/zserv.api].
     #[arg(short = 'z', long = "socket", value_name = "PATH")]
     pub socket: Option<PathBuf>,
-    /// TCP vty bind address.
+    /// TCP vty bind address [default: every address].
     #[arg(short = 'A', long = "vty_addr", value_name = "ADDR")]
     pub vty_addr: Option<String>,
     /// TCP vty port (0 disables it).
@@ -44,15 +44,15 @@ pub struct Args {
         short = 'P',
         long = "vty_port",
         value_name = "PORT",
-        default_value_t = 2617
+        default_value_t = super::tcp_vty::BFDD_VTY_PORT
     )]
     pub vty_port: u16,
-    /// User to run as.
-    #[arg(short = 'u', long = "user", default_value = "frr")]
-    pub user: String,
-    /// Group to run as.
-    #[arg(short = 'g', long = "group", default_value = "frr")]
-    pub group: String,
+    /// User to run as when started as root [default: frr].
+    #[arg(short = 'u', long = "user", value_name = "USER")]
+    pub user: Option<String>,
+    /// Group to run as when started as root [default: frr].
+    #[arg(short = 'g', long = "group", value_name = "GROUP")]
+    pub group: Option<String>,
     /// Insert NAME into the default state and config paths.
     #[arg(short = 'N', long = "pathspace", value_name = "NAME", value_parser = parse_pathspace)]
     pub pathspace: Option<String>,
@@ -105,6 +105,10 @@ pub struct Args {
     /// Never try to reach zebra.
     #[arg(long = "standalone")]
     pub standalone: bool,
+    /// Direct ZAPI control socket for clients without zebra
+    /// [default: /var/run/frr/bfdd-zapi.sock].
+    #[arg(long = "zapi-socket", value_name = "PATH")]
+    pub zapi_socket: Option<PathBuf>,
     /// FRR release whose wire formats and output to follow.
     #[arg(long = "frr-version", value_name = "X.Y", default_value = "8.4")]
     pub frr_version: String,
@@ -186,6 +190,7 @@ pub struct Paths {
     pub vty_dir: PathBuf,
     pub zserv: PathBuf,
     pub bfdctl: PathBuf,
+    pub zapi_socket: PathBuf,
 }
 
 impl Paths {
@@ -221,6 +226,10 @@ impl Paths {
                 .bfdctl
                 .clone()
                 .unwrap_or_else(|| under(STATE_DIR, "bfdd.sock")),
+            zapi_socket: args
+                .zapi_socket
+                .clone()
+                .unwrap_or_else(|| under(STATE_DIR, "bfdd-zapi.sock")),
         }
     }
 
@@ -240,16 +249,20 @@ impl fmt::Display for LogTarget {
 }
 
 impl Args {
+    /// The user to switch to: `-u`, else FRR's default.
+    pub fn user(&self) -> &str {
+        self.user.as_deref().unwrap_or(super::privs::DEFAULT_USER)
+    }
+
+    /// The group to switch to: `-g`, else FRR's default.
+    pub fn group(&self) -> &str {
+        self.group.as_deref().unwrap_or(super::privs::DEFAULT_GROUP)
+    }
+
     /// Options accepted for compatibility whose function is not built yet,
     /// as they were given, for one info line at start-up.
     pub fn not_implemented(&self) -> Vec<String> {
         let mut v = Vec::new();
-        if let Some(a) = &self.vty_addr {
-            v.push(format!("-A {a}"));
-        }
-        if self.vty_port != 0 && self.vty_addr.is_some() {
-            v.push(format!("-P {} (TCP vty)", self.vty_port));
-        }
         for m in &self.module {
             v.push(format!("-M {m}"));
         }
@@ -286,9 +299,6 @@ impl Args {
         if let Some(p) = &self.bfdctl {
             v.push(format!("--bfdctl {}", p.display()));
         }
-        if let Some(p) = &self.socket {
-            v.push(format!("-z {}", p.display()));
-        }
         v
     }
 }
@@ -306,7 +316,8 @@ mod tests {
         let a = parse("bfdd");
         assert!(!a.daemon && !a.dryrun && !a.standalone);
         assert_eq!(a.vty_port, 2617);
-        assert_eq!((a.user.as_str(), a.group.as_str()), ("frr", "frr"));
+        assert_eq!((a.user(), a.group()), ("frr", "frr"));
+        assert_eq!((a.user.as_deref(), a.group.as_deref()), (None, None));
         assert_eq!(a.frr_version, "8.4");
         assert!(a.log.is_empty());
         let p = Paths::resolve(&a);
@@ -315,7 +326,10 @@ mod tests {
         assert_eq!(p.vty_socket(), Path::new("/var/run/frr/bfdd.vty"));
         assert_eq!(p.zserv, Path::new("/var/run/frr/zserv.api"));
         assert_eq!(p.bfdctl, Path::new("/var/run/frr/bfdd.sock"));
+        assert_eq!(p.zapi_socket, Path::new("/var/run/frr/bfdd-zapi.sock"));
         assert!(a.not_implemented().is_empty());
+        let a = parse("bfdd --zapi-socket /tmp/z.sock");
+        assert_eq!(Paths::resolve(&a).zapi_socket, Path::new("/tmp/z.sock"));
     }
 
     #[test]
@@ -338,10 +352,7 @@ mod tests {
         assert_eq!(a.profile.as_deref(), Some("traditional"));
         assert_eq!(a.vty_addr.as_deref(), Some("127.0.0.1"));
         assert_eq!(a.vty_port, 2617);
-        assert_eq!(
-            a.not_implemented(),
-            ["-A 127.0.0.1", "-P 2617 (TCP vty)", "-F traditional"]
-        );
+        assert_eq!(a.not_implemented(), ["-F traditional"]);
     }
 
     #[test]
@@ -351,6 +362,8 @@ mod tests {
              -z D/zserv.api --bfdctl D/bfdd.sock",
         );
         assert_eq!(a.vty_port, 0);
+        assert_eq!(a.user.as_deref(), Some("frr"));
+        assert_eq!(a.group(), "frr");
         let p = Paths::resolve(&a);
         assert_eq!(
             p,
@@ -360,6 +373,7 @@ mod tests {
                 vty_dir: "D".into(),
                 zserv: "D/zserv.api".into(),
                 bfdctl: "D/bfdd.sock".into(),
+                zapi_socket: "/var/run/frr/bfdd-zapi.sock".into(),
             }
         );
         assert_eq!(p.vty_socket(), Path::new("D/bfdd.vty"));

@@ -1,6 +1,7 @@
 //! Process plumbing: `-d` daemonizing the way FRR does it (the parent waits
 //! on a pipe until the child is ready, so init scripts see a working daemon
-//! when the command returns), and the pid file.
+//! when the command returns), the pid file, and reading the config file at
+//! start the way FRR's vty_read_config does (a missing file is not fatal).
 
 use std::fs::{File, OpenOptions};
 use std::io::{self, Write};
@@ -11,6 +12,57 @@ use std::path::{Path, PathBuf};
 use nix::errno::Errno;
 use nix::fcntl::{Flock, FlockArg};
 use nix::unistd::{fork, pipe, setsid, ForkResult};
+
+use bfdd_rs::config::{self, Config, ConfigError};
+
+/// What start-up found about the config file, to log once logging runs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ConfigNote {
+    /// The file was missing and FRR's backup `<file>.sav` was put in place.
+    UsedBackup(PathBuf),
+    /// No file and no backup: running with an empty configuration.
+    Missing(PathBuf),
+}
+
+impl ConfigNote {
+    /// FRR 8.4's log lines for the case (lib/vty.c), one per element.
+    pub fn log_lines(&self) -> Vec<String> {
+        let (p, last) = match self {
+            ConfigNote::UsedBackup(p) => (p, "WARNING: using backup configuration file!".into()),
+            ConfigNote::Missing(p) => (
+                p,
+                format!("can't open configuration file [{}]", p.display()),
+            ),
+        };
+        vec![
+            format!(
+                "vty_read_config: failed to open configuration file {}: No such file or directory, checking backup",
+                p.display()
+            ),
+            last,
+        ]
+    }
+}
+
+/// The config at start-up. A missing file is what FRR tolerates: it tries
+/// the backup `<file>.sav` (copying it into place) and otherwise starts with
+/// an empty configuration. In a dry run (`-C`) a missing file is an error,
+/// as is any other failure to read or parse.
+pub fn load_config(path: &Path, dryrun: bool) -> Result<(Config, Option<ConfigNote>), ConfigError> {
+    if dryrun || path.exists() {
+        return config::load(path).map(|c| (c, None));
+    }
+    let mut backup = path.as_os_str().to_owned();
+    backup.push(".sav");
+    let backup = PathBuf::from(backup);
+    if backup.exists() && std::fs::copy(&backup, path).is_ok() {
+        return config::load(path).map(|c| (c, Some(ConfigNote::UsedBackup(path.to_path_buf()))));
+    }
+    Ok((
+        Config::default(),
+        Some(ConfigNote::Missing(path.to_path_buf())),
+    ))
+}
 
 /// The child's end of the readiness pipe.
 pub struct Readiness(Option<OwnedFd>);
@@ -120,6 +172,40 @@ impl Drop for PidFile {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn missing_config_is_empty_except_in_dry_run() {
+        let dir = std::env::temp_dir().join(format!("bfrs-pv-cfg-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("dir");
+        let conf = dir.join("bfdd.conf");
+
+        let (c, note) = load_config(&conf, false).expect("missing is not fatal");
+        assert_eq!(c, Config::default());
+        assert_eq!(note, Some(ConfigNote::Missing(conf.clone())));
+        let lines = note.expect("note").log_lines();
+        assert!(
+            lines[1].starts_with("can't open configuration file ["),
+            "{lines:?}"
+        );
+        assert!(load_config(&conf, true).is_err(), "dry run wants the file");
+
+        // FRR's backup file is copied into place and used.
+        std::fs::write(
+            dir.join("bfdd.conf.sav"),
+            "bfd\n peer 10.0.0.2\n exit\nexit\n",
+        )
+        .expect("backup");
+        let (c, note) = load_config(&conf, false).expect("backup");
+        assert_eq!(c.peers.len(), 1);
+        assert_eq!(note, Some(ConfigNote::UsedBackup(conf.clone())));
+        assert!(conf.exists(), "backup copied into place");
+
+        // A present file is read as it is; a bad one is still fatal.
+        std::fs::write(&conf, "bfd\n peer 10.0.0.300\n").expect("bad");
+        assert!(load_config(&conf, false).is_err());
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 
     #[test]
     fn pid_file_is_exclusive_and_removed() {

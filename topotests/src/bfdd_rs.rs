@@ -115,6 +115,12 @@ impl BfddRs {
         &self.vty
     }
 
+    /// The session state changes logged so far (see [`crate::rslog`]).
+    pub fn state_changes(&self) -> Vec<crate::rslog::StateChange> {
+        let text = std::fs::read(self.dir.join("bfdd.log")).unwrap_or_default();
+        crate::rslog::state_changes(&String::from_utf8_lossy(&text))
+    }
+
     /// The daemon's pid, while it runs.
     pub fn pid(&self) -> Option<u32> {
         self.child.as_ref().map(Child::id)

@@ -7,6 +7,7 @@ use crate::netns::Netns;
 
 const CUT_TABLE: &str = "bfrs_cut";
 const COUNT_TABLE: &str = "bfrs_count";
+const FLAG_TABLE: &str = "bfrs_flags";
 
 /// An active cut; [`NftCut::restore`] (or drop) lifts it.
 pub struct NftCut {
@@ -82,6 +83,47 @@ impl NftCounter {
             "table",
             "inet",
             COUNT_TABLE,
+        ]);
+        parse_counter(&out).unwrap_or_else(|| panic!("no counter in nft output:\n{out}"))
+    }
+}
+
+/// Counts BFD control packets carrying the Poll (P) bit sent from a
+/// namespace and those carrying the Final (F) bit received by it, to prove
+/// a poll sequence (RFC 5880 section 6.5) took place. The flags are the
+/// third and fourth most significant bits of the payload's second byte,
+/// i.e. bits 74 and 75 from the start of the UDP header.
+pub struct NftFlagCounter {
+    ns: String,
+}
+
+impl NftFlagCounter {
+    pub fn install(ns: &Netns) -> NftFlagCounter {
+        let rules = format!(
+            "table inet {FLAG_TABLE} {{\n\
+             chain polls_out {{ type filter hook output priority -30; udp dport {{ 3784, 4784 }} @th,74,1 1 counter; }}\n\
+             chain finals_in {{ type filter hook input priority -30; udp dport {{ 3784, 4784 }} @th,75,1 1 counter; }}\n\
+             }}\n"
+        );
+        nft_load(ns, &rules);
+        NftFlagCounter {
+            ns: ns.name().to_string(),
+        }
+    }
+
+    /// Packets with the P bit sent so far.
+    pub fn polls_sent(&self) -> u64 {
+        self.chain_count("polls_out")
+    }
+
+    /// Packets with the F bit received so far.
+    pub fn finals_received(&self) -> u64 {
+        self.chain_count("finals_in")
+    }
+
+    fn chain_count(&self, chain: &str) -> u64 {
+        let out = crate::cmd::must(&[
+            "ip", "netns", "exec", &self.ns, "nft", "list", "chain", "inet", FLAG_TABLE, chain,
         ]);
         parse_counter(&out).unwrap_or_else(|| panic!("no counter in nft output:\n{out}"))
     }

@@ -43,12 +43,16 @@ fn rs_vs_bird_shutdown_sighup_sigterm() {
 }
 
 /// simple, keyed MD5, meticulous keyed MD5, keyed SHA1 and meticulous keyed
-/// SHA1 against BIRD come Up; keyed SHA1 with a wrong key never does.
+/// SHA1 against BIRD come Up over IPv4 and IPv6 single-hop, and meticulous
+/// keyed SHA1 over IPv4 and IPv6 multihop (BIRD has one multihop block, so
+/// one type there); keyed SHA1 with a wrong key never comes Up over either
+/// family, and bfdd-rs accepts none of the packets it receives for it.
 #[test]
 fn rs_vs_bird_auth_five_types_and_wrong_key() {
     let lab = Lab::new("rs-bird-auth");
     let topo = Topo::new(24, AUTH_LINKS);
     let cases = auth_cases(&topo);
+    let rx = AuthRxCounter::install(&topo, &cases);
     let subject = BfddRs::start(
         &lab,
         &topo.a,
@@ -59,4 +63,5 @@ fn rs_vs_bird_auth_five_types_and_wrong_key() {
     check_auth(&cases, &remote, |addr| {
         Ok(subject.vty().peer(addr)?.is_up())
     });
+    check_auth_counters(&cases, subject.vty(), &rx);
 }

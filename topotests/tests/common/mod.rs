@@ -6,7 +6,7 @@
 #![allow(dead_code)] // each test binary uses a different subset
 
 use std::net::IpAddr;
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime};
 use topotests::{
     bfd_block, hold_for, vtysh, wait_for, BfddRs, BirdBfd, BirdNeighbor, BirdOpts, BirdRouter,
     FrrRouter, Lab, NftCounter, NftCut, PeerConf, Topo, Vtysh,
@@ -120,6 +120,14 @@ impl Subject {
         match &self.daemon {
             SubjectDaemon::Frr(f) => f.vty(),
             SubjectDaemon::Rs(r) => r.vty(),
+        }
+    }
+
+    /// bfdd-rs's logged state changes (None when the subject is FRR).
+    pub fn rs_state_changes(&self) -> Option<Vec<topotests::StateChange>> {
+        match &self.daemon {
+            SubjectDaemon::Rs(r) => Some(r.state_changes()),
+            SubjectDaemon::Frr(_) => None,
         }
     }
 
@@ -385,9 +393,11 @@ pub fn cut_detect_restore(subject: &Subject, remote: &Remote, sessions: &[Sess],
         );
         expect.push((s.clone(), interval, detect));
     }
+    let wall0 = SystemTime::now();
     let t0 = Instant::now();
     let mut cut = NftCut::cut(&t.a);
     let cut_took = t0.elapsed();
+    let wall1 = SystemTime::now();
     let max_detect = expect.iter().map(|e| e.2).max().unwrap_or(0);
     let mut seen: Vec<Option<(Duration, vtysh::BfdPeer)>> = vec![None; sessions.len()];
     let deadline = Duration::from_millis(max_detect) + Duration::from_secs(10);
@@ -404,6 +414,7 @@ pub fn cut_detect_restore(subject: &Subject, remote: &Remote, sessions: &[Sess],
         }
         std::thread::sleep(FAST_POLL);
     }
+    print_measures(subject, remote, &expect, (wall0, wall1), &seen);
     for (i, (s, interval, detect)) in expect.iter().enumerate() {
         let (at, p) = seen[i]
             .clone()
@@ -445,6 +456,45 @@ pub fn cut_detect_restore(subject: &Subject, remote: &Remote, sessions: &[Sess],
     cut.restore();
     let took = wait_all_up(subject, remote, sessions);
     eprintln!("all Up again {took:?} after the restore");
+}
+
+/// One `MEASURE detect ...` line per session on stderr for a bfdd-rs
+/// subject: time from the cut to its Down as bfdd-rs logged it (polling
+/// time when the log has no such line). The cut counts from when `nft`
+/// returned (`cut.1`): starting nft in a namespace can take hundreds of ms
+/// on a loaded machine, and the rules take effect at its very end.
+fn print_measures(
+    subject: &Subject,
+    remote: &Remote,
+    expect: &[(Sess, u64, u64)],
+    cut: (SystemTime, SystemTime),
+    seen: &[Option<(Duration, vtysh::BfdPeer)>],
+) {
+    let Some(changes) = subject.rs_state_changes() else {
+        return;
+    };
+    let peer = match remote {
+        Remote::Frr { .. } => "frr",
+        Remote::Bird { .. } => "bird",
+    };
+    for (i, (s, interval, detect)) in expect.iter().enumerate() {
+        let logged = changes
+            .iter()
+            .find(|c| c.peer == s.b && c.to == "Down" && c.at >= cut.0)
+            .map(|c| c.at.duration_since(cut.1).unwrap_or_default());
+        let nft_took = cut.1.duration_since(cut.0).unwrap_or_default();
+        let polled = seen[i].as_ref().map(|(at, _)| at.saturating_sub(nft_took));
+        let Some(at) = logged.or(polled) else {
+            continue;
+        };
+        eprintln!(
+            "MEASURE detect peer={peer} family={} hop={} interval_ms={interval} mult={} detected_ms={}",
+            if s.b.is_ipv6() { "v6" } else { "v4" },
+            if s.multihop { "multi" } else { "single" },
+            detect / (*interval).max(1),
+            at.as_millis()
+        );
+    }
 }
 
 /// The remote changes its timers while Up: the subject sees the new remote
@@ -636,69 +686,135 @@ fn expect_remote_admin_down(remote: &Remote, sessions: &[Sess], what: &str, diag
 
 // ------------------------------------------------------------------- auth --
 
-/// One authenticated single-hop IPv4 session per link: links 0..5 use the
-/// five auth types with matching keys, link 5 keyed SHA1 with a wrong secret.
+/// One authenticated session of the auth topology and the keys each end uses.
 #[derive(Debug, Clone)]
 pub struct AuthCase {
-    pub link: topotests::Link,
+    pub sess: Sess,
     pub a_auth: topotests::Auth,
     pub b_auth: topotests::Auth,
+    /// Matching keys: must come Up; else it must never.
     pub good: bool,
+}
+
+impl AuthCase {
+    fn describe(&self) -> String {
+        format!(
+            "{} {} ({} <-> {})",
+            self.sess.label,
+            self.a_auth.kind.frr_word(),
+            self.sess.a,
+            self.sess.b
+        )
+    }
 }
 
 pub const AUTH_LINKS: u8 = 6;
 
+/// The one type both multihop sessions use: BIRD has a single `multihop`
+/// block per protocol, so every multihop session shares its auth settings.
+pub const MULTIHOP_AUTH: topotests::AuthKind = topotests::AuthKind::MeticulousKeyedSha1;
+
+/// Links 0..5 carry an IPv4 and an IPv6 single-hop session each with one of
+/// the five auth types and matching keys; link 5 carries both families with
+/// keyed SHA1 and a wrong secret on B (BIRD's interface options apply to
+/// every neighbor on the interface). The loopbacks carry an IPv4 and an
+/// IPv6 multihop session with [`MULTIHOP_AUTH`].
 pub fn auth_cases(t: &Topo) -> Vec<AuthCase> {
     use topotests::{Auth, AuthKind};
-    let mut cases: Vec<AuthCase> = AuthKind::ALL
-        .iter()
-        .enumerate()
-        .map(|(k, kind)| {
-            let key_id = k as u8 + 3;
-            let secret = format!("bfrs-key-{k}");
-            AuthCase {
-                link: t.links[k].clone(),
-                a_auth: Auth::new(*kind, key_id, &secret),
-                b_auth: Auth::new(*kind, key_id, &secret),
+    let sessions_on = |l: &topotests::Link| {
+        let sh = |label, a: IpAddr, b: IpAddr| Sess {
+            label,
+            a,
+            b,
+            multihop: false,
+            if_a: l.if_a.clone(),
+            if_b: l.if_b.clone(),
+        };
+        [
+            sh("v4 single-hop", l.a4.into(), l.b4.into()),
+            sh("v6 single-hop", l.a6.into(), l.b6.into()),
+        ]
+    };
+    let mut cases = Vec::new();
+    for (k, kind) in AuthKind::ALL.iter().enumerate() {
+        let key_id = k as u8 + 3;
+        let auth = Auth::new(*kind, key_id, &format!("bfrs-key-{k}"));
+        for sess in sessions_on(&t.links[k]) {
+            cases.push(AuthCase {
+                sess,
+                a_auth: auth.clone(),
+                b_auth: auth.clone(),
                 good: true,
-            }
-        })
-        .collect();
-    cases.push(AuthCase {
-        link: t.links[5].clone(),
-        a_auth: Auth::new(AuthKind::KeyedSha1, 9, "bfrs-right-key"),
-        b_auth: Auth::new(AuthKind::KeyedSha1, 9, "bfrs-wrong-key"),
-        good: false,
-    });
+            });
+        }
+    }
+    for sess in sessions_on(&t.links[5]) {
+        cases.push(AuthCase {
+            sess,
+            a_auth: Auth::new(AuthKind::KeyedSha1, 9, "bfrs-right-key"),
+            b_auth: Auth::new(AuthKind::KeyedSha1, 9, "bfrs-wrong-key"),
+            good: false,
+        });
+    }
+    let mh_auth = Auth::new(MULTIHOP_AUTH, 11, "bfrs-multihop-key");
+    for sess in four_sessions(t).into_iter().filter(|s| s.multihop) {
+        cases.push(AuthCase {
+            sess,
+            a_auth: mh_auth.clone(),
+            b_auth: mh_auth.clone(),
+            good: true,
+        });
+    }
     cases
 }
 
 /// BIRD config for one side of the auth topology (`side_b`: namespace B).
+/// Panics if two cases need different auth in one interface or multihop
+/// block, which BIRD cannot express.
 pub fn bird_auth_conf(cases: &[AuthCase], side_b: bool) -> BirdBfd {
-    let mut interfaces = Vec::new();
+    let mut interfaces: Vec<(String, BirdOpts)> = Vec::new();
+    let mut multihop: Option<BirdOpts> = None;
     let mut neighbors = Vec::new();
     for c in cases {
-        let (ifname, auth, peer) = if side_b {
-            (&c.link.if_b, &c.b_auth, c.link.a4)
+        let s = &c.sess;
+        let (ifname, auth, peer, local) = if side_b {
+            (&s.if_b, &c.b_auth, s.a, s.b)
         } else {
-            (&c.link.if_a, &c.a_auth, c.link.b4)
+            (&s.if_a, &c.a_auth, s.b, s.a)
         };
-        interfaces.push((
-            ifname.clone(),
-            BirdOpts::new(TX, RX, MULT).auth(auth.clone()),
-        ));
-        neighbors.push(BirdNeighbor::single_hop(peer, ifname));
+        let opts = BirdOpts::new(TX, RX, MULT).auth(auth.clone());
+        if s.multihop {
+            neighbors.push(BirdNeighbor::multihop(peer, local));
+            match &multihop {
+                Some(o) => assert_eq!(o.auth.as_ref(), Some(auth), "one multihop block"),
+                None => multihop = Some(opts),
+            }
+        } else {
+            neighbors.push(BirdNeighbor::single_hop(peer, ifname));
+            match interfaces.iter().find(|(n, _)| n == ifname) {
+                Some((_, o)) => assert_eq!(o.auth.as_ref(), Some(auth), "{ifname}"),
+                None => interfaces.push((ifname.clone(), opts)),
+            }
+        }
     }
-    let l = &cases[0].link;
+    let router_id = cases
+        .iter()
+        .filter(|c| !c.sess.multihop)
+        .find_map(|c| match if side_b { c.sess.b } else { c.sess.a } {
+            IpAddr::V4(a) => Some(a),
+            IpAddr::V6(_) => None,
+        })
+        .expect("an IPv4 single-hop case for the router id");
     BirdBfd {
-        router_id: if side_b { l.b4 } else { l.a4 },
+        router_id,
         interfaces,
-        multihop: None,
+        multihop,
         neighbors,
     }
 }
 
-/// The five auth types come Up on both sides; the wrong key never does.
+/// Every good case comes Up on both sides; no wrong-key case is ever Up
+/// (checked at every poll until then, and for 5 s after).
 /// `subject_up(addr)` reads the subject's state of its session to `addr`.
 pub fn check_auth(
     cases: &[AuthCase],
@@ -707,16 +823,16 @@ pub fn check_auth(
 ) {
     let bad_never_up = || -> Result<(), String> {
         for c in cases.iter().filter(|c| !c.good) {
-            if subject_up(c.link.b4.into())? {
-                return Err(format!("subject: wrong-key session to {} is Up", c.link.b4));
+            if subject_up(c.sess.b)? {
+                return Err(format!("subject: wrong-key session {} is Up", c.describe()));
             }
-            if remote.session(c.link.a4.into())?.is_up() {
-                return Err(format!("remote: wrong-key session to {} is Up", c.link.a4));
+            if remote.session(c.sess.a)?.is_up() {
+                return Err(format!("remote: wrong-key session {} is Up", c.describe()));
             }
         }
         Ok(())
     };
-    wait_for(
+    let (_, took) = wait_for(
         "authenticated sessions Up on both sides",
         UP_TIMEOUT,
         POLL,
@@ -725,38 +841,153 @@ pub fn check_auth(
                 panic!("{e}");
             }
             for c in cases.iter().filter(|c| c.good) {
-                if !subject_up(c.link.b4.into())? {
-                    return Err(format!(
-                        "subject: {:?} session to {} not Up",
-                        c.a_auth.kind, c.link.b4
-                    ));
+                if !subject_up(c.sess.b)? {
+                    return Err(format!("subject: {} not Up", c.describe()));
                 }
-                if !remote.session(c.link.a4.into())?.is_up() {
-                    return Err(format!(
-                        "remote: {:?} session to {} not Up",
-                        c.b_auth.kind, c.link.a4
-                    ));
+                if !remote.session(c.sess.a)?.is_up() {
+                    return Err(format!("remote: {} not Up", c.describe()));
                 }
             }
             Ok(())
         },
     );
+    eprintln!(
+        "{} authenticated sessions Up on both sides after {took:?}",
+        cases.iter().filter(|c| c.good).count()
+    );
     hold_for(
-        "wrong-key session stays not Up",
+        "wrong-key sessions stay not Up",
         Duration::from_secs(5),
         POLL,
         bad_never_up,
     );
 }
 
-/// bfdd-rs config (or FRR syntax) for the subject side of the auth topology.
+/// bfdd-rs config (or FRR syntax) for the subject side of the auth
+/// topology; multihop peers accept BIRD's TTL 64.
 pub fn subject_auth_peers(cases: &[AuthCase]) -> Vec<PeerConf> {
     cases
         .iter()
         .map(|c| {
-            PeerConf::single_hop(c.link.b4, &c.link.if_a)
+            let p = subject_peer(&c.sess)
                 .timers(TX, RX, MULT)
-                .auth(c.a_auth.clone())
+                .auth(c.a_auth.clone());
+            if c.sess.multihop {
+                p.minimum_ttl(BIRD_MULTIHOP_MIN_TTL)
+            } else {
+                p
+            }
         })
         .collect()
+}
+
+/// Counts, in namespace A, the BFD packets arriving from the remote end of
+/// each wrong-key case, so "accepted none of them" is not vacuous.
+pub struct AuthRxCounter {
+    ns: String,
+}
+
+const AUTH_RX_TABLE: &str = "bfrs_authrx";
+
+impl AuthRxCounter {
+    pub fn install(t: &Topo, cases: &[AuthCase]) -> AuthRxCounter {
+        let ns = &t.a;
+        ns.must(&["nft", "add", "table", "inet", AUTH_RX_TABLE]);
+        for (i, c) in cases.iter().enumerate().filter(|(_, c)| !c.good) {
+            let chain = format!("c{i}");
+            ns.must(&[
+                "nft",
+                "add",
+                "chain",
+                "inet",
+                AUTH_RX_TABLE,
+                &chain,
+                "{ type filter hook input priority -40; }",
+            ]);
+            let family = if c.sess.b.is_ipv4() { "ip" } else { "ip6" };
+            let port = if c.sess.multihop { "4784" } else { "3784" };
+            let src = c.sess.b.to_string();
+            ns.must(&[
+                "nft",
+                "add",
+                "rule",
+                "inet",
+                AUTH_RX_TABLE,
+                &chain,
+                family,
+                "saddr",
+                &src,
+                "udp",
+                "dport",
+                port,
+                "counter",
+            ]);
+        }
+        AuthRxCounter {
+            ns: ns.name().to_string(),
+        }
+    }
+
+    /// Packets from the remote end of `cases[i]` seen so far.
+    pub fn packets(&self, i: usize) -> u64 {
+        let out = topotests::cmd::run_in(
+            &self.ns,
+            &[
+                "nft",
+                "list",
+                "chain",
+                "inet",
+                AUTH_RX_TABLE,
+                &format!("c{i}"),
+            ],
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        topotests::nft::parse_counter(&out)
+            .unwrap_or_else(|| panic!("no counter in nft output:\n{out}"))
+    }
+}
+
+/// bfdd-rs's per-session counters: a wrong-key session received packets
+/// (per `rx`) but accepted none (authentication runs before a packet is
+/// counted as control input) while it kept sending; every good session
+/// accepted some.
+pub fn check_auth_counters(cases: &[AuthCase], vty: &Vtysh, rx: &AuthRxCounter) {
+    let counters = vty.counters().expect("subject counters");
+    for (i, c) in cases.iter().enumerate() {
+        let n = counters
+            .iter()
+            .find(|n| n.peer == c.sess.b && n.multihop == c.sess.multihop)
+            .unwrap_or_else(|| panic!("no counters for {}", c.describe()));
+        if c.good {
+            assert!(
+                n.control_packet_input > 0,
+                "{}: no control input counted while Up",
+                c.describe()
+            );
+            continue;
+        }
+        let arrived = rx.packets(i);
+        eprintln!(
+            "{}: {arrived} packets arrived, {} accepted, {} sent",
+            c.describe(),
+            n.control_packet_input,
+            n.control_packet_output
+        );
+        assert!(
+            arrived > 0,
+            "{}: no packet from the remote arrived",
+            c.describe()
+        );
+        assert_eq!(
+            n.control_packet_input,
+            0,
+            "{}: packets with a wrong key were accepted",
+            c.describe()
+        );
+        assert!(
+            n.control_packet_output > 0,
+            "{}: the subject sent nothing",
+            c.describe()
+        );
+    }
 }

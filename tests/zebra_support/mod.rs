@@ -1,0 +1,298 @@
+//! Shared pieces of the ZAPI integration tests: a private network namespace
+//! (bfrs-zb-*, lo up with 127.0.0.2 added so one daemon runs both ends of a
+//! session), a scratch directory, the daemon binary as a child process
+//! (killed on drop), ZAPI frame reading with deadlines, and vty queries.
+
+#![allow(dead_code)]
+
+use std::io::{Read, Write};
+use std::net::IpAddr;
+use std::os::unix::net::UnixStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use zapi::{BfdDest, Frame, Framer, FrrVersion};
+
+pub const V: FrrVersion = FrrVersion::V8_4;
+
+pub struct Netns(pub String);
+
+impl Netns {
+    pub fn new(tag: &str) -> Netns {
+        let name = format!("bfrs-zb-{tag}-{}", std::process::id());
+        let _ = Command::new("ip")
+            .args(["netns", "del", &name])
+            .stderr(Stdio::null())
+            .status();
+        let ok = Command::new("ip")
+            .args(["netns", "add", &name])
+            .status()
+            .is_ok_and(|s| s.success());
+        assert!(ok, "ip netns add {name} failed (needs root and iproute2)");
+        let ns = Netns(name);
+        for cmd in ["link set lo up", "addr add 127.0.0.2/8 dev lo"] {
+            let ok = Command::new("ip")
+                .args(["netns", "exec", &ns.0, "ip"])
+                .args(cmd.split_whitespace())
+                .status()
+                .is_ok_and(|s| s.success());
+            assert!(ok, "ip {cmd}");
+        }
+        ns
+    }
+}
+
+impl Drop for Netns {
+    fn drop(&mut self) {
+        let _ = Command::new("ip").args(["netns", "del", &self.0]).status();
+    }
+}
+
+pub struct Scratch(pub PathBuf);
+
+impl Scratch {
+    pub fn new(tag: &str) -> Scratch {
+        let p = std::env::temp_dir().join(format!("bfrs-zb-{tag}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&p);
+        std::fs::create_dir_all(&p).expect("scratch dir");
+        Scratch(p)
+    }
+
+    pub fn path(&self, name: &str) -> PathBuf {
+        self.0.join(name)
+    }
+
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(self.path("bfdd.log")).unwrap_or_default()
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// The daemon in the foreground, in the namespace; killed on drop.
+pub struct Daemon(pub Child);
+
+impl Daemon {
+    /// Start with an empty config and `extra` arguments; wait until `ready`
+    /// exists (a socket the daemon creates).
+    pub fn start(ns: &Netns, dir: &Scratch, extra: &[&str], ready: &Path) -> Daemon {
+        std::fs::write(dir.path("bfdd.conf"), "").expect("config");
+        let d = dir.0.to_string_lossy().to_string();
+        let mut args: Vec<String> = vec![
+            "netns".into(),
+            "exec".into(),
+            ns.0.clone(),
+            env!("CARGO_BIN_EXE_bfdd-rs").into(),
+            "-f".into(),
+            format!("{d}/bfdd.conf"),
+            "-i".into(),
+            format!("{d}/bfdd.pid"),
+            "--vty_socket".into(),
+            d.clone(),
+            "--zapi-socket".into(),
+            format!("{d}/zapi.sock"),
+            "--log".into(),
+            format!("file:{d}/bfdd.log"),
+            "--log-level".into(),
+            "debug".into(),
+        ];
+        args.extend(extra.iter().map(|s| s.to_string()));
+        let child = Command::new("ip")
+            .args(&args)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .spawn()
+            .expect("spawn bfdd-rs");
+        let mut daemon = Daemon(child);
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while !ready.exists() {
+            if let Ok(Some(st)) = daemon.0.try_wait() {
+                panic!("bfdd-rs exited {st:?}; log:\n{}", dir.log());
+            }
+            assert!(
+                Instant::now() < deadline,
+                "daemon not ready; log:\n{}",
+                dir.log()
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        daemon
+    }
+
+    pub fn alive(&mut self) -> bool {
+        matches!(self.0.try_wait(), Ok(None))
+    }
+}
+
+impl Drop for Daemon {
+    fn drop(&mut self) {
+        // SIGTERM first so the daemon removes its files; then make sure.
+        // SAFETY: plain kill(2) of the child this test started.
+        unsafe { libc::kill(self.0.id() as i32, libc::SIGTERM) };
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while matches!(self.0.try_wait(), Ok(None)) && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// A ZAPI peer over a blocking unix stream, with a frame buffer.
+pub struct Zconn {
+    pub stream: UnixStream,
+    framer: Framer,
+}
+
+impl Zconn {
+    pub fn new(stream: UnixStream) -> Zconn {
+        stream
+            .set_read_timeout(Some(Duration::from_millis(200)))
+            .expect("timeout");
+        Zconn {
+            stream,
+            framer: Framer::new(),
+        }
+    }
+
+    pub fn connect(path: &Path) -> Zconn {
+        Zconn::new(UnixStream::connect(path).expect("connect"))
+    }
+
+    pub fn send(&mut self, frame: Frame) {
+        let bytes = frame.encode(V).expect("encode");
+        self.stream.write_all(&bytes).expect("write");
+    }
+
+    /// Exactly `n` raw bytes, within `secs`.
+    pub fn read_exact_within(&mut self, n: usize, secs: u64) -> Vec<u8> {
+        let deadline = Instant::now() + Duration::from_secs(secs);
+        let mut out = vec![0u8; n];
+        let mut got = 0;
+        while got < n {
+            assert!(Instant::now() < deadline, "only {got} of {n} bytes arrived");
+            match self.stream.read(&mut out[got..]) {
+                Ok(0) => panic!("connection closed after {got} of {n} bytes"),
+                Ok(k) => got += k,
+                Err(e)
+                    if matches!(
+                        e.kind(),
+                        std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+                    ) => {}
+                Err(e) => panic!("read: {e}"),
+            }
+        }
+        out
+    }
+
+    /// The next frame, or None when nothing arrives within `timeout`.
+    pub fn next_frame(&mut self, timeout: Duration) -> Option<Frame> {
+        let deadline = Instant::now() + timeout;
+        let mut buf = [0u8; 4096];
+        loop {
+            if let Some(r) = self.framer.next_message(V) {
+                return Some(r.expect("daemon sent a frame we cannot parse"));
+            }
+            if Instant::now() >= deadline {
+                return None;
+            }
+            match self.stream.read(&mut buf) {
+                Ok(0) => return None,
+                Ok(k) => self.framer.push(&buf[..k]),
+                Err(e)
+                    if matches!(
+                        e.kind(),
+                        std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+                    ) => {}
+                Err(e) => panic!("read: {e}"),
+            }
+        }
+    }
+
+    /// Read frames until `pick` returns Some, within `secs`.
+    pub fn wait_for<T>(
+        &mut self,
+        secs: u64,
+        what: &str,
+        mut pick: impl FnMut(&Frame) -> Option<T>,
+    ) -> T {
+        let deadline = Instant::now() + Duration::from_secs(secs);
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            assert!(!left.is_zero(), "timed out waiting for {what}");
+            if let Some(f) = self.next_frame(left) {
+                if let Some(t) = pick(&f) {
+                    return t;
+                }
+            }
+        }
+    }
+}
+
+/// A registration as bgpd would send it: 300/300/3, single hop unless a
+/// hop count above 1 is given.
+pub fn dest(pid: u32, peer: &str, local: &str, hops: u8) -> BfdDest {
+    BfdDest {
+        pid,
+        dst: peer.parse().expect("addr"),
+        min_rx: 300,
+        min_tx: 300,
+        detect_mult: 3,
+        multihop: hops > 1,
+        src: local.parse().expect("addr"),
+        hops,
+        ifname: String::new(),
+        cbit: false,
+        profile: String::new(),
+    }
+}
+
+pub fn ip(s: &str) -> IpAddr {
+    s.parse().expect("addr")
+}
+
+/// One vty command over bfdd.vty: text + NUL; answer is output + 00 00 00 <status>.
+pub fn vty(sock: &Path, cmd: &str) -> String {
+    let mut conn = UnixStream::connect(sock).expect("connect to bfdd.vty");
+    conn.set_read_timeout(Some(Duration::from_secs(5)))
+        .expect("timeout");
+    let mut out = String::new();
+    for c in ["enable", cmd] {
+        conn.write_all(c.as_bytes()).expect("vty write");
+        conn.write_all(&[0]).expect("vty write");
+        let mut got = Vec::new();
+        let mut buf = [0u8; 4096];
+        loop {
+            let n = conn.read(&mut buf).expect("vty read");
+            assert!(n > 0, "vty closed during {c:?}");
+            got.extend_from_slice(&buf[..n]);
+            if got.len() >= 4 && got[got.len() - 4..got.len() - 1] == [0, 0, 0] {
+                got.truncate(got.len() - 4);
+                break;
+            }
+        }
+        out = String::from_utf8_lossy(&got).into_owned();
+    }
+    out
+}
+
+/// `show bfd peers json` with all whitespace removed, for plain matching.
+pub fn peers_json(sock: &Path) -> String {
+    vty(sock, "show bfd peers json")
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect()
+}
+
+pub fn wait_until(what: &str, secs: u64, mut f: impl FnMut() -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(secs);
+    while !f() {
+        assert!(Instant::now() < deadline, "timed out waiting for {what}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
