@@ -1,6 +1,8 @@
 //! Harness for the topotests: Linux network namespaces joined by veth pairs,
 //! nftables cuts, and real FRR (zebra + bfdd) and BIRD 2 routers as BFD peers
-//! of bfdd-rs. Every object cleans up after itself on drop (processes,
+//! of bfdd-rs, plus whole FRR routers whose bgpd/ospfd/ospf6d use FRR's bfdd
+//! or bfdd-rs through zebra ([`router`]), with tshark captures of the wire
+//! ([`capture`]). Every object cleans up after itself on drop (processes,
 //! namespaces, temporary directories), and a failing test prints the daemons'
 //! logs. Names start with `bfrs-`; test N owns the addresses of
 //! `10.200.N.0/24`, `10.201.N.0/24`, `fd00:200:N::/48` and `fd00:201:N::/48`.
