@@ -40,7 +40,7 @@ fi
 pkg_installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'; }
 
 install_packages() {
-  local want=(frr bird2 nftables iproute2 procps build-essential pkg-config ca-certificates)
+  local want=(frr bird2 nftables tshark iproute2 procps build-essential pkg-config ca-certificates)
   local missing=() p
   for p in "${want[@]}"; do pkg_installed "$p" || missing+=("$p"); done
   [ ${#missing[@]} -eq 0 ] && { echo "all packages present"; return 0; }

@@ -27,6 +27,7 @@ use tokio::signal::unix::{signal, Signal, SignalKind};
 use tokio::sync::mpsc::UnboundedReceiver;
 
 use bfdd_rs::config;
+use bfdd_rs::control;
 use bfdd_rs::engine::{self, Command, EngineOptions, Notification, SessionKey};
 use bfdd_rs::hub::{self, RegistryHandle};
 use bfdd_rs::netlink;
@@ -237,6 +238,16 @@ async fn run(
             "ZAPI socket {} not served: {e}",
             paths.zapi_socket.display()
         ),
+    }
+    // bfdd.sock (FRR 8.4's control socket): a failure to bind is not fatal,
+    // as the socket is optional for bfdd's clients.
+    let ctl = control::hub_backend::HubBackend::new(registry.clone(), engine.clone());
+    match control::ControlServer::bind(&paths.bfdctl, Arc::new(ctl.clone())) {
+        Ok((server, events)) => {
+            ctl.attach(events);
+            tokio::spawn(server.run());
+        }
+        Err(e) => tracing::warn!("bfdd.sock {}: {e}", paths.bfdctl.display()),
     }
     if let Some(z) = clients.zebra {
         tokio::spawn(zebra::run(z, registry.clone(), zapi_counters.clone()));

@@ -296,9 +296,6 @@ impl Args {
         if let Some(d) = &self.dplaneaddr {
             v.push(format!("--dplaneaddr {d}"));
         }
-        if let Some(p) = &self.bfdctl {
-            v.push(format!("--bfdctl {}", p.display()));
-        }
         v
     }
 }
