@@ -98,6 +98,10 @@ impl Drop for Scratch {
 /// `bfdd-rs -d` in the namespace, config `DIR/bfdd.conf` (may be absent),
 /// vty socket in DIR; returns once the daemon is ready.
 fn start(ns: &Netns, dir: &Scratch) {
+    start_with(ns, dir, &[]);
+}
+
+fn start_with(ns: &Netns, dir: &Scratch, extra: &[&str]) {
     let d = dir.dir();
     let status = Command::new("ip")
         .args(["netns", "exec", &ns.0, env!("CARGO_BIN_EXE_bfdd-rs"), "-d"])
@@ -106,6 +110,7 @@ fn start(ns: &Netns, dir: &Scratch) {
         .args(["--vty_socket", &d, "-P", "0", "--standalone"])
         .args(["--zapi-socket", &format!("{d}/zapi.sock")])
         .args(["--bfdctl", &format!("{d}/bfdd.sock")])
+        .args(extra)
         .stdin(Stdio::null())
         .status()
         .expect("spawn bfdd-rs");
@@ -313,6 +318,42 @@ fn golden_config_show_debug_and_logging_sessions_match_frr() {
     // cap1/cap2: FRR's bfdd was started without a config file.
     start(&ns, &dir);
     replay(&dir, &["cap1.json", "cap2.json"], "/tmp/bfrs-v4/frr");
+}
+
+#[test]
+fn golden_logging_commands_match_frr_and_really_log() {
+    let ns = Netns::new("l");
+    let dir = Scratch::new("l");
+    let cmdline = format!("file:{}/cmdline.log", dir.dir());
+    start_with(&ns, &dir, &["--log", &cmdline, "--log-level", "debug"]);
+    replay(&dir, &["cap4.json"], "/tmp/bfrs-v4/frr2");
+    // cap4 left `log stdout informational` and `log syslog warnings`; the
+    // vty file target it set (x.log) was removed again. A new file target
+    // gets the lines, at its level.
+    let mut c = connect(&dir);
+    vty(&mut c, "enable");
+    vty(&mut c, "configure terminal");
+    let path = dir.path("vty.log");
+    let (out, ret) = vty(
+        &mut c,
+        &format!("log file {} informational", path.display()),
+    );
+    assert_eq!((out.as_str(), ret), ("", 0));
+    assert_eq!(vty(&mut c, "log commands").1, 0);
+    vty(&mut c, "bfd");
+    vty(&mut c, "peer 192.0.2.44");
+    wait_until("command logged", 5, || {
+        std::fs::read_to_string(&path).is_ok_and(|t| t.contains("VTY command: peer 192.0.2.44"))
+    });
+    // Off again: the file gets nothing more.
+    vty(&mut c, "end");
+    vty(&mut c, "configure terminal");
+    vty(&mut c, "no log file");
+    let before = std::fs::read_to_string(&path).expect("log");
+    vty(&mut c, "bfd");
+    vty(&mut c, "peer 192.0.2.45");
+    std::thread::sleep(Duration::from_millis(300));
+    assert_eq!(std::fs::read_to_string(&path).expect("log"), before);
 }
 
 #[test]
