@@ -625,6 +625,70 @@ mod tests {
     }
 
     #[test]
+    fn refusals_get_frr_text_and_codes() {
+        let a = config_error("% Command incomplete.", "detect-multiplier");
+        assert_eq!((a.output.as_str(), a.ret), ("% Command incomplete.\n", 4));
+        let a = config_error(
+            "% Configuration failed: When using link-local you must specify an interface",
+            "peer fe80::1",
+        );
+        assert_eq!(
+            a.output,
+            "% Configuration failed.\n\nError type: validation\nError description: When using link-local you must specify an interface\n"
+        );
+        assert_eq!(a.ret, 13);
+        let a = config_error("% local-address is required when using multihop", "peer x");
+        assert_eq!(a.ret, 13);
+        assert!(a.node.is_none());
+        let long = "p".repeat(65);
+        let a = config_error(
+            "% profile name is longer than 64 characters",
+            &format!("profile {long}"),
+        );
+        assert_eq!(a.ret, 0);
+        assert!(a
+            .output
+            .contains(&format!("string \"{long}\" length is not allowed")));
+    }
+
+    #[test]
+    fn show_debugging_lists_flags_in_frr_order() {
+        assert_eq!(
+            show_debugging(&DebugFlags::default()),
+            "BFD debugging status:\n"
+        );
+        let all = DebugFlags {
+            peer: true,
+            zebra: true,
+            network: true,
+            distributed: true,
+        };
+        assert_eq!(
+            show_debugging(&all),
+            "BFD debugging status:\n  Distributed BFD debugging is on.\n  Peer events debugging is on.\n  Zebra events debugging is on.\n  Network layer debugging is on.\n"
+        );
+    }
+
+    #[test]
+    fn saved_file_keeps_the_old_one_as_sav_with_mode_0640() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = std::env::temp_dir().join(format!("bfrs-v4-save-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("dir");
+        let path = dir.join("bfdd.conf");
+        std::fs::write(&path, "old\n").expect("old");
+        save_file(&path, "new\n").expect("save");
+        assert_eq!(std::fs::read_to_string(&path).expect("new"), "new\n");
+        assert_eq!(
+            std::fs::read_to_string(dir.join("bfdd.conf.sav")).expect("sav"),
+            "old\n"
+        );
+        let mode = std::fs::metadata(&path).expect("meta").permissions().mode();
+        assert_eq!(mode & 0o777, 0o640);
+        let _ = std::fs::remove_dir_all(&dir);
+        assert_eq!(local_time().len(), "2026/11/24 21:09:09".len());
+    }
+
+    #[test]
     fn state_names() {
         assert_eq!(peer_state(State::AdminDown), PeerState::AdminDown);
         assert_eq!(peer_state(State::Down), PeerState::Down);
