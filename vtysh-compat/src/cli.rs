@@ -1,7 +1,9 @@
 //! The command side of a vty session: which commands exist in which node
-//! (VIEW, ENABLE, CONFIG, as in FRR 8.4's bfdd), what a line means, and the
-//! reply bytes and return code FRR would give. Pure: the caller supplies the
-//! peers when a line asks for them (`Step::Show`).
+//! (VIEW, ENABLE, CONFIG, BFD, BFD-PEER, BFD-PROFILE, as in FRR 8.4's bfdd),
+//! what a line means, and the reply bytes and return code FRR would give.
+//! Pure: the caller supplies the peers when a line asks for them
+//! (`Step::Show`) and the daemon's answer for configuration and daemon
+//! commands (`Step::Request`, with the line's keywords written out in full).
 
 use std::net::IpAddr;
 use std::sync::OnceLock;

@@ -1,6 +1,7 @@
-//! FRR's vty unix-socket protocol and bfdd's `show bfd ...` output in FRR 8.4's
-//! exact text and JSON. Knows nothing of the engine: the daemon hands it plain
-//! `PeerStatus` records.
+//! FRR's vty unix-socket protocol, bfdd's command grammar and nodes, and its
+//! `show bfd ...` output in FRR 8.4's exact text and JSON. Knows nothing of
+//! the engine: the daemon hands it plain `PeerStatus` records and answers
+//! configuration lines through `Backend::request`.
 //!
 //! Modules: `show` (text/brief/JSON formatting), `json` (json-c's pretty
 //! printer), `grammar` (FRR-style command matching), `cli` (nodes, commands,
