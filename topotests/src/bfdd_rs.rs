@@ -47,6 +47,18 @@ impl BfddRs {
     /// Writes `conf` (frr.conf syntax) and starts bfdd-rs in `ns`; returns
     /// once its vty socket answers `show bfd peers json`.
     pub fn start(lab: &Lab, ns: &Netns, name: &str, conf: &str) -> BfddRs {
+        BfddRs::start_with_args(lab, ns, name, conf, &[])
+    }
+
+    /// [`BfddRs::start`] with `extra` arguments appended to the command line
+    /// (e.g. `--zapi-socket PATH`, `--bfdctl PATH`).
+    pub fn start_with_args(
+        lab: &Lab,
+        ns: &Netns,
+        name: &str,
+        conf: &str,
+        extra: &[&str],
+    ) -> BfddRs {
         let bin = binary().expect(
             "bfdd-rs binary not found: run `cargo build --release` first (or set BFDD_RS_BIN)",
         );
@@ -70,6 +82,7 @@ impl BfddRs {
                 "--log-level",
                 "debug",
             ])
+            .args(extra)
             .stdin(Stdio::null())
             .stdout(log_sink(&stderr))
             .stderr(log_sink(&stderr))

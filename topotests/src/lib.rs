@@ -7,6 +7,7 @@
 
 pub mod bfdd_rs;
 pub mod bird;
+pub mod clients;
 pub mod cmd;
 pub mod conf;
 pub mod daemon;
@@ -22,6 +23,7 @@ pub mod vtysh;
 
 pub use bfdd_rs::BfddRs;
 pub use bird::{BirdBfd, BirdNeighbor, BirdOpts, BirdRouter, BirdSession};
+pub use clients::{ClientProcess, CtlConn, CtlMsg};
 pub use conf::{bfd_block, Auth, AuthKind, PeerConf};
 pub use frr::FrrRouter;
 pub use lab::Lab;
