@@ -111,6 +111,7 @@ trap cleanup_netns EXIT
 step "cargo fmt" cargo fmt --all --check
 step "cargo clippy" cargo clippy --workspace --all-targets -- -D warnings
 step "cargo build --release" cargo build --release
+step "cargo build --release --examples" cargo build --release --examples
 # The fuzz targets live in their own workspace (fuzz/): keep them compiling.
 step "fuzz targets check" cargo check --manifest-path fuzz/Cargo.toml --bins
 step "unit + integration tests" cargo test --workspace --exclude topotests --no-fail-fast

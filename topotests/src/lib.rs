@@ -10,6 +10,7 @@
 pub mod bfdd_rs;
 pub mod bird;
 pub mod capture;
+pub mod clients;
 pub mod cmd;
 pub mod conf;
 pub mod daemon;
@@ -27,6 +28,7 @@ pub mod vtysh;
 
 pub use bfdd_rs::BfddRs;
 pub use bird::{BirdBfd, BirdNeighbor, BirdOpts, BirdRouter, BirdSession};
+pub use clients::{ClientProcess, CtlConn, CtlMsg};
 pub use conf::{bfd_block, Auth, AuthKind, PeerConf};
 pub use frr::FrrRouter;
 pub use lab::Lab;
