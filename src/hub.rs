@@ -20,7 +20,7 @@ use tokio::sync::oneshot;
 use crate::config::Config;
 use crate::engine::{Command, EngineHandle, Notification, SessionKey, SessionSpec};
 use crate::packet::State;
-use crate::registry::{ClientId, Outcome, Registry, Request, Source, StatusEvent};
+use crate::registry::{self, ClientId, Outcome, Registry, Request, Source, StatusEvent};
 
 /// An owned copy of one registry session (see `registry::SessionView`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -183,7 +183,8 @@ impl Task {
             }
             Msg::Register(client, req) => {
                 tracing::debug!("client {client:?} registers {:?}", req.key);
-                let out = self.registry.register(client, req);
+                let mut out = self.registry.register(client, req);
+                out.commands.extend(registry::reply_counts(&out.events));
                 self.outcome(out);
             }
             Msg::Deregister(client, key) => {

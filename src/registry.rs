@@ -26,6 +26,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use crate::config::{self, Config, PeerConfig, ProfileConfig, Settings};
 use crate::engine::{Command, Notification, SessionKey, SessionSpec};
 use crate::packet::State;
+use crate::session::reportable_transition;
 
 /// Where a client's requests arrive from. A connection id is chosen by the
 /// server that accepted the connection and is unique for the daemon's life.
@@ -153,18 +154,23 @@ impl Status {
 
 /// Whether FRR 8.4 bfdd tells the protocols about a transition
 /// (bfdd/bfd.c): every transition to Up, Up → Down (not Init → Down), to
-/// AdminDown (`shutdown`) and AdminDown → Down (`no shutdown`).
+/// AdminDown (`shutdown`) and AdminDown → Down (`no shutdown`) — the
+/// session's own `reportable_transition` rule — and with which status.
 pub fn reported(from: State, to: State) -> Option<Status> {
-    if from == to {
-        return None;
-    }
-    match (from, to) {
-        (_, State::Up) => Some(Status::Up),
-        (State::Up, State::Down) => Some(Status::Down),
-        (_, State::AdminDown) => Some(Status::AdminDown),
-        (State::AdminDown, State::Down) => Some(Status::Down),
-        _ => None,
-    }
+    reportable_transition(from, to).then(|| Status::of(to))
+}
+
+/// The engine commands that count status replies in the sessions'
+/// notification counters: FRR counts every status message bfdd generates
+/// (bfdd/ptm_adapter.c), and the reply to a ZAPI registration is one; a
+/// bfdd.sock source's events are not ZAPI messages and are not counted.
+/// State-change reports are counted by the engine itself.
+pub fn reply_counts(events: &[StatusEvent]) -> Vec<Command> {
+    events
+        .iter()
+        .filter(|ev| matches!(ev.target, Source::Zebra | Source::Direct(_)))
+        .map(|ev| Command::CountNotification(ev.key.clone()))
+        .collect()
 }
 
 /// One status message to deliver to `target`.
@@ -174,6 +180,8 @@ pub struct StatusEvent {
     /// The session's key (its local address is what FRR reports as source).
     pub key: SessionKey,
     pub status: Status,
+    /// The C bit last received from the peer (false before any packet).
+    pub remote_cbit: bool,
 }
 
 /// What a call asks the caller to do, in order.
@@ -217,6 +225,8 @@ struct Entry {
     /// The spec the engine has.
     spec: SessionSpec,
     state: State,
+    /// The remote C bit of the last engine notification.
+    remote_cbit: bool,
 }
 
 /// Desired sessions, by exact key, with their requesters.
@@ -283,6 +293,7 @@ impl Registry {
                         let mut moved = e;
                         moved.spec.key = key.clone();
                         moved.state = initial_state(&spec);
+                        moved.remote_cbit = false;
                         self.sessions.insert(key.clone(), moved);
                     }
                 }
@@ -304,6 +315,7 @@ impl Registry {
                             refs: BTreeSet::new(),
                             stale: BTreeSet::new(),
                             state: initial_state(&spec),
+                            remote_cbit: false,
                             config: Some(spec.clone()),
                             spec: spec.clone(),
                         },
@@ -346,7 +358,11 @@ impl Registry {
     /// one only takes the request's profile (or, with `update_existing`, its
     /// settings when dynamic). A configured session keeps the config file's
     /// settings: unlike FRR, a client's profile does not override them. The client gets a reference (idempotent) and
-    /// an immediate status event with the current state.
+    /// an immediate status event with the current state and the remote C
+    /// bit of the last engine notification (the C bit only changes in
+    /// practice with the peer's configuration, and every report to Up
+    /// carries it; a change without a state change is picked up by the next
+    /// reported transition).
     pub fn register(&mut self, client: ClientId, req: Request) -> Outcome {
         let mut out = Outcome::default();
         let key = match self.find_loose(&req.key, |_| true) {
@@ -378,6 +394,7 @@ impl Registry {
                     stale: BTreeSet::new(),
                     spec: placeholder_spec(&key),
                     state: State::Down,
+                    remote_cbit: false,
                 };
                 self.sessions.insert(key.clone(), e.clone());
                 let spec = self.dynamic_spec(&key);
@@ -395,6 +412,7 @@ impl Registry {
                 target: client.source,
                 key: key.clone(),
                 status: Status::of(e.state),
+                remote_cbit: e.remote_cbit,
             });
         }
         out
@@ -470,11 +488,18 @@ impl Registry {
     /// zebra, which relays to all protocol daemons) and one per other
     /// source with a client referencing the session.
     pub fn notification(&mut self, n: &Notification) -> Vec<StatusEvent> {
-        let Notification::StateChanged { key, from, to, .. } = n;
+        let Notification::StateChanged {
+            key,
+            from,
+            to,
+            remote_cbit,
+            ..
+        } = n;
         let Some(e) = self.sessions.get_mut(key) else {
             return Vec::new();
         };
         e.state = *to;
+        e.remote_cbit = *remote_cbit;
         let Some(status) = reported(*from, *to) else {
             return Vec::new();
         };
@@ -486,6 +511,7 @@ impl Registry {
                 target,
                 key: key.clone(),
                 status,
+                remote_cbit: *remote_cbit,
             })
             .collect()
     }

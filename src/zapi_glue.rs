@@ -119,7 +119,8 @@ pub fn request_of(d: &BfdDest, vrf: String) -> Request {
 
 /// bfdd's status message for one event: ifindex of a single-hop session's
 /// interface (0 otherwise or when unknown), the key's local address (zeros
-/// when none). The remote C bit is not tracked by the engine: 0.
+/// when none), the C bit last received from the peer (the real C bit, not
+/// FRR 8.4's F-bit misreading).
 pub fn status_update(ev: &StatusEvent) -> BfdStatusUpdate {
     let k = &ev.key;
     let ifindex = match (&k.ifname, k.multihop) {
@@ -130,7 +131,13 @@ pub fn status_update(ev: &StatusEvent) -> BfdStatusUpdate {
         IpAddr::V4(_) => IpAddr::V4(Ipv4Addr::UNSPECIFIED),
         IpAddr::V6(_) => IpAddr::V6(Ipv6Addr::UNSPECIFIED),
     });
-    BfdStatusUpdate::new(ifindex, k.peer, local, bfd_status(ev.status), false)
+    BfdStatusUpdate::new(
+        ifindex,
+        k.peer,
+        local,
+        bfd_status(ev.status),
+        ev.remote_cbit,
+    )
 }
 
 pub fn bfd_status(s: Status) -> BfdStatus {
@@ -187,8 +194,10 @@ mod tests {
                 multihop: false,
             },
             status: Status::Up,
+            remote_cbit: true,
         };
         let u = status_update(&ev);
+        assert!(u.remote_cbit);
         assert_eq!(u.ifindex, 1, "lo is ifindex 1");
         assert_eq!(u.local, "::".parse::<IpAddr>().expect("addr"));
         assert_eq!((u.peer_prefixlen, u.local_prefixlen), (128, 128));

@@ -311,6 +311,65 @@ fn sessions_stay_down_before_links_body() {
     );
 }
 
+#[test]
+fn remote_cbit_and_notification_counter() {
+    run(remote_cbit_and_notification_counter_body);
+}
+
+/// The Up notification carries the C bit the peer sends; reportable
+/// changes and `CountNotification` count in `zebra_notifications`.
+fn remote_cbit_and_notification_counter_body() {
+    // The remote C bit of the next change to Up.
+    let up_cbit = |n: &mut Node| {
+        let deadline = Instant::now() + WAIT;
+        while Instant::now() < deadline {
+            match n.events.try_recv() {
+                Ok(Notification::StateChanged {
+                    to: State::Up,
+                    remote_cbit,
+                    ..
+                }) => return remote_cbit,
+                Ok(_) => {}
+                Err(_) => std::thread::sleep(Duration::from_millis(5)),
+            }
+        }
+        panic!("no change to Up");
+    };
+    let (mut a, mut b) = pair();
+    let mut sa = spec(B, A, None, false);
+    sa.params.control_plane_independent = true;
+    let sb = spec(A, B, None, false);
+    a.send(Command::Upsert(sa.clone()));
+    b.send(Command::Upsert(sb.clone()));
+    assert!(!up_cbit(&mut a), "B sends no C bit");
+    assert!(up_cbit(&mut b), "A sends the C bit");
+    // Only the change to Up is reportable (Down -> Init is not).
+    let counts = |n: &Node| {
+        let c = n.snapshot()[0].counters;
+        (c.session_up, c.session_down, c.zebra_notifications)
+    };
+    assert_eq!(counts(&a), (1, 0, 1));
+    assert_eq!(counts(&b), (1, 0, 1));
+    a.send(Command::CountNotification(sa.key.clone()));
+    // Unknown key: ignored.
+    a.send(Command::CountNotification(sb.key.clone()));
+    assert_eq!(counts(&a), (1, 0, 2));
+
+    // B shut down: B Up -> AdminDown, A Up -> Down; both reportable.
+    let mut shut = sb.clone();
+    shut.params.admin_down = true;
+    b.send(Command::Upsert(shut));
+    assert!(a.wait_state(State::Down, WAIT).is_some(), "A goes Down");
+    assert_eq!(counts(&a), (1, 1, 3));
+    assert_eq!(counts(&b), (1, 1, 2));
+    // No shutdown: B AdminDown -> Down (reportable), both back Up.
+    b.send(Command::Upsert(sb));
+    assert!(up_cbit(&mut b));
+    assert!(!up_cbit(&mut a));
+    assert_eq!(counts(&a), (2, 1, 4));
+    assert_eq!(counts(&b), (2, 1, 4));
+}
+
 /// A Down packet with Your Discriminator 0, by hand (RFC 5880 §4.1).
 fn raw_down_packet(my_discr: u32) -> Vec<u8> {
     let mut p = vec![0u8; 24];

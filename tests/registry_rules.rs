@@ -8,7 +8,9 @@
 use bfdd_rs::config;
 use bfdd_rs::engine::{Command, Notification, SessionKey, SessionSpec};
 use bfdd_rs::packet::{Diag, State};
-use bfdd_rs::registry::{reported, ClientId, Registry, Request, Source, Status, StatusEvent};
+use bfdd_rs::registry::{
+    reply_counts, reported, ClientId, Registry, Request, Source, Status, StatusEvent,
+};
 
 fn key(peer: &str, local: Option<&str>, ifname: Option<&str>, multihop: bool) -> SessionKey {
     SessionKey {
@@ -67,6 +69,7 @@ fn changed(k: &SessionKey, from: State, to: State) -> Notification {
         from,
         to,
         diag: Diag::NONE,
+        remote_cbit: false,
     }
 }
 
@@ -95,7 +98,8 @@ fn first_register_creates_dynamic_session_with_default_timers() {
         [StatusEvent {
             target: Source::Zebra,
             key: k,
-            status: Status::Down
+            status: Status::Down,
+            remote_cbit: false,
         }]
     );
 }
@@ -212,7 +216,8 @@ fn reply_reports_current_state_of_existing_session() {
         [StatusEvent {
             target: Source::Direct(9),
             key: k,
-            status: Status::Up
+            status: Status::Up,
+            remote_cbit: false,
         }]
     );
 }
@@ -424,6 +429,52 @@ fn notifications_go_to_zebra_and_to_referencing_sources_only() {
     assert!(r
         .notification(&changed(&gone, State::Down, State::Up))
         .is_empty());
+}
+
+#[test]
+fn remote_cbit_goes_into_events_and_later_replies() {
+    let mut r = Registry::new();
+    let k = key("10.0.0.2", None, None, false);
+    r.register(direct(5, 1), plain(k.clone()));
+    let mut up = changed(&k, State::Init, State::Up);
+    let Notification::StateChanged { remote_cbit, .. } = &mut up;
+    *remote_cbit = true;
+    let ev = r.notification(&up);
+    assert_eq!(ev.len(), 2);
+    assert!(ev.iter().all(|e| e.remote_cbit), "{ev:?}");
+    // A later registrant's reply carries the value last notified.
+    let out = r.register(zebra(7), plain(k.clone()));
+    assert_eq!(
+        (out.events[0].status, out.events[0].remote_cbit),
+        (Status::Up, true)
+    );
+    // And a notification without C clears it.
+    let ev = r.notification(&changed(&k, State::Up, State::Down));
+    assert!(ev.iter().all(|e| !e.remote_cbit), "{ev:?}");
+    let out = r.register(zebra(8), plain(k.clone()));
+    assert!(!out.events[0].remote_cbit);
+}
+
+#[test]
+fn register_replies_to_zapi_sources_are_counted() {
+    let mut r = Registry::new();
+    let k = key("10.0.0.2", None, None, false);
+    let mut events = r.register(zebra(1), plain(k.clone())).events;
+    events.extend(r.register(direct(3, 1), plain(k.clone())).events);
+    let pin = ClientId {
+        source: Source::Control(0),
+        pid: 0,
+    };
+    events.extend(r.register(pin, Request::new(k.clone())).events);
+    assert_eq!(events.len(), 3, "every registrant gets a reply");
+    let counted: Vec<SessionKey> = reply_counts(&events)
+        .into_iter()
+        .map(|c| match c {
+            Command::CountNotification(k) => k,
+            other => panic!("unexpected {other:?}"),
+        })
+        .collect();
+    assert_eq!(counted, [k.clone(), k], "zebra and direct, not bfdd.sock");
 }
 
 #[test]

@@ -44,6 +44,11 @@ impl Core {
                     e.counters.echo_output = 0;
                 }
             }
+            Command::CountNotification(key) => {
+                if let Some(e) = self.table.by_key(&key).and_then(|s| self.table.get_mut(s)) {
+                    e.counters.zebra_notifications += 1;
+                }
+            }
             // Handled by the loop, which must stop after it.
             Command::Shutdown(_) => {}
         }
