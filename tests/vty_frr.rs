@@ -8,91 +8,27 @@
 //! file read at start. Needs root, iproute2 and FRR 8.4's vtysh (skipped
 //! when vtysh is missing); namespaces are bfrs-v4-*, removed even on failure.
 
-use std::io::{Read, Write};
-use std::os::unix::net::UnixStream;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
+
+mod support;
+
+use support::{vty, wait_until, Netns, Reap, Scratch};
 
 const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/frr-vty");
 const VTYSH: &str = "/usr/bin/vtysh";
 
-struct Netns(String);
+/// This file's namespaces and directories: bfrs-v4-TAG-PID.
+const PREFIX: &str = "bfrs-v4";
 
-impl Netns {
-    fn new(tag: &str) -> Netns {
-        let name = format!("bfrs-v4-{tag}-{}", std::process::id());
-        let _ = Command::new("ip")
-            .args(["netns", "del", &name])
-            .stderr(Stdio::null())
-            .status();
-        let ok = Command::new("ip")
-            .args(["netns", "add", &name])
-            .status()
-            .is_ok_and(|s| s.success());
-        assert!(ok, "ip netns add {name} failed (needs root and iproute2)");
-        let ns = Netns(name);
-        for cmd in ["link set lo up", "addr add 127.0.0.2/8 dev lo"] {
-            let ok = Command::new("ip")
-                .args(["netns", "exec", &ns.0, "ip"])
-                .args(cmd.split_whitespace())
-                .status()
-                .is_ok_and(|s| s.success());
-            assert!(ok, "ip {cmd}");
-        }
-        ns
-    }
+fn netns(tag: &str) -> Netns {
+    Netns::new(PREFIX, tag)
 }
 
-impl Drop for Netns {
-    fn drop(&mut self) {
-        let _ = Command::new("ip").args(["netns", "del", &self.0]).status();
-    }
-}
-
-/// Scratch directory; on drop, kills the daemon named in its pid file.
-struct Scratch(PathBuf);
-
-impl Scratch {
-    fn new(tag: &str) -> Scratch {
-        let p = std::env::temp_dir().join(format!("bfrs-v4-{tag}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&p);
-        std::fs::create_dir_all(&p).expect("scratch dir");
-        Scratch(p)
-    }
-
-    fn path(&self, name: &str) -> PathBuf {
-        self.0.join(name)
-    }
-
-    fn dir(&self) -> String {
-        self.0.to_string_lossy().into_owned()
-    }
-
-    fn stop(&self) {
-        let Some(pid) = std::fs::read_to_string(self.path("bfdd.pid"))
-            .ok()
-            .and_then(|p| p.trim().parse::<i32>().ok())
-        else {
-            return;
-        };
-        // SAFETY: plain kill(2) of the daemon this test started.
-        unsafe { libc::kill(pid, libc::SIGTERM) };
-        let deadline = Instant::now() + Duration::from_secs(5);
-        while Path::new(&format!("/proc/{pid}")).exists() && Instant::now() < deadline {
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        // SAFETY: as above; the daemon did not stop in time.
-        unsafe { libc::kill(pid, libc::SIGKILL) };
-        let _ = std::fs::remove_file(self.path("bfdd.pid"));
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        self.stop();
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
+/// On drop, stops the daemon named in its pid file.
+fn scratch(tag: &str) -> Scratch {
+    Scratch::new(PREFIX, tag, Reap::Stop)
 }
 
 /// `bfdd-rs -d` in the namespace, config `DIR/bfdd.conf` (may be absent),
@@ -117,31 +53,6 @@ fn start_with(ns: &Netns, dir: &Scratch, extra: &[&str]) {
     assert!(status.success(), "bfdd-rs -d failed: {status}");
 }
 
-fn connect(dir: &Scratch) -> UnixStream {
-    let c = UnixStream::connect(dir.path("bfdd.vty")).expect("connect to bfdd.vty");
-    c.set_read_timeout(Some(Duration::from_secs(5)))
-        .expect("timeout");
-    c
-}
-
-/// One vty command: text + NUL; answer is output + 00 00 00 <status>.
-fn vty(conn: &mut UnixStream, cmd: &str) -> (String, u8) {
-    conn.write_all(cmd.as_bytes()).expect("vty write");
-    conn.write_all(&[0]).expect("vty write");
-    let mut out = Vec::new();
-    let mut buf = [0u8; 4096];
-    loop {
-        let n = conn.read(&mut buf).expect("vty read");
-        assert!(n > 0, "vty closed during {cmd:?}");
-        out.extend_from_slice(&buf[..n]);
-        if out.len() >= 4 && out[out.len() - 4..out.len() - 1] == [0, 0, 0] {
-            let status = out[out.len() - 1];
-            out.truncate(out.len() - 4);
-            return (String::from_utf8_lossy(&out).into_owned(), status);
-        }
-    }
-}
-
 fn vtysh_available() -> bool {
     if Path::new(VTYSH).exists() {
         return true;
@@ -161,14 +72,6 @@ fn vtysh(dir: &Scratch, cmds: &[&str]) -> (String, i32) {
     let mut text = String::from_utf8_lossy(&out.stdout).into_owned();
     text.push_str(&String::from_utf8_lossy(&out.stderr));
     (text, out.status.code().unwrap_or(-1))
-}
-
-fn wait_until(what: &str, secs: u64, mut f: impl FnMut() -> bool) {
-    let deadline = Instant::now() + Duration::from_secs(secs);
-    while !f() {
-        assert!(Instant::now() < deadline, "timed out waiting for {what}");
-        std::thread::sleep(Duration::from_millis(100));
-    }
 }
 
 // ---- golden replay of FRR's recorded sessions --------------------------
@@ -291,7 +194,7 @@ fn without_zebra_count(text: &str) -> String {
 fn replay(dir: &Scratch, sessions: &[&str], frr_dir: &str) {
     let mut diffs = Vec::new();
     for name in sessions {
-        let mut c = connect(dir);
+        let mut c = dir.vty_conn();
         for r in records(name) {
             let cmd = r.cmd.replace(frr_dir, &dir.dir());
             let (out, ret) = vty(&mut c, &cmd);
@@ -313,8 +216,8 @@ fn replay(dir: &Scratch, sessions: &[&str], frr_dir: &str) {
 
 #[test]
 fn golden_config_show_debug_and_logging_sessions_match_frr() {
-    let ns = Netns::new("g");
-    let dir = Scratch::new("g");
+    let ns = netns("g");
+    let dir = scratch("g");
     // cap1/cap2: FRR's bfdd was started without a config file.
     start(&ns, &dir);
     replay(&dir, &["cap1.json", "cap2.json"], "/tmp/bfrs-v4/frr");
@@ -322,15 +225,15 @@ fn golden_config_show_debug_and_logging_sessions_match_frr() {
 
 #[test]
 fn golden_logging_commands_match_frr_and_really_log() {
-    let ns = Netns::new("l");
-    let dir = Scratch::new("l");
+    let ns = netns("l");
+    let dir = scratch("l");
     let cmdline = format!("file:{}/cmdline.log", dir.dir());
     start_with(&ns, &dir, &["--log", &cmdline, "--log-level", "debug"]);
     replay(&dir, &["cap4.json"], "/tmp/bfrs-v4/frr2");
     // cap4 left `log stdout informational` and `log syslog warnings`; the
     // vty file target it set (x.log) was removed again. A new file target
     // gets the lines, at its level.
-    let mut c = connect(&dir);
+    let mut c = dir.vty_conn();
     vty(&mut c, "enable");
     vty(&mut c, "configure terminal");
     let path = dir.path("vty.log");
@@ -358,21 +261,21 @@ fn golden_logging_commands_match_frr_and_really_log() {
 
 #[test]
 fn golden_debug_flags_and_odd_refusals_match_frr() {
-    let ns = Netns::new("o");
-    let dir = Scratch::new("o");
+    let ns = netns("o");
+    let dir = scratch("o");
     start(&ns, &dir);
     replay(&dir, &["cap5.json"], "/tmp/bfrs-v4/frr");
 }
 
 #[test]
 fn golden_write_memory_matches_frr() {
-    let ns = Netns::new("w");
-    let dir = Scratch::new("w");
+    let ns = netns("w");
+    let dir = scratch("w");
     let conf = "bfd\n peer 192.0.2.7\n  detect-multiplier 4\n !\n!\n";
     std::fs::write(dir.path("bfdd.conf"), conf).expect("conf");
     start(&ns, &dir);
     let recs = records("cap3.json");
-    let mut c = connect(&dir);
+    let mut c = dir.vty_conn();
     let frr_dir = "/tmp/bfrs-v4/frr";
     for r in recs.iter().take(5) {
         let (out, ret) = vty(&mut c, &r.cmd);
@@ -426,8 +329,8 @@ fn vtysh_configures_peers_live_and_timer_changes_do_not_flap() {
     if !vtysh_available() {
         return;
     }
-    let ns = Netns::new("c");
-    let dir = Scratch::new("c");
+    let ns = netns("c");
+    let dir = scratch("c");
     start(&ns, &dir);
     let (out, code) = vtysh(
         &dir,
@@ -530,17 +433,17 @@ fn show_running_config_merges_and_boot_push_equals_file() {
     }
     let conf = "bfd\n peer 192.0.2.7\n  detect-multiplier 4\n !\n!\n";
     // 1. Started with the file: vtysh's merged running-config is FRR's.
-    let ns = Netns::new("r");
-    let dir = Scratch::new("r");
+    let ns = netns("r");
+    let dir = scratch("r");
     std::fs::write(dir.path("bfdd.conf"), conf).expect("conf");
     start(&ns, &dir);
     let (merged, code) = vtysh(&dir, &["show running-config"]);
     assert_eq!(code, 0, "{merged}");
     let frr = std::fs::read_to_string(format!("{FIXTURES}/merged.txt")).expect("fixture");
     assert_eq!(mask(&merged), mask(&frr));
-    let from_file = vty(&mut connect(&dir), "enable").1;
+    let from_file = vty(&mut dir.vty_conn(), "enable").1;
     assert_eq!(from_file, 0);
-    let mut c = connect(&dir);
+    let mut c = dir.vty_conn();
     vty(&mut c, "enable");
     let running_from_file = vty(&mut c, "write terminal").0;
     drop(c);
@@ -548,9 +451,9 @@ fn show_running_config_merges_and_boot_push_equals_file() {
 
     // 2. Started without a file, the same config pushed by `vtysh -b`
     // (vtysh reads CONFIG_DIR/frr.conf).
-    let dir2 = Scratch::new("r2");
+    let dir2 = scratch("r2");
     start(&ns, &dir2);
-    let conf_dir = Scratch::new("r2conf");
+    let conf_dir = scratch("r2conf");
     let frr_conf = format!("frr version 8.4.4\nfrr defaults traditional\nhostname x\n!\n{conf}");
     std::fs::write(conf_dir.path("frr.conf"), frr_conf).expect("frr.conf");
     let out = Command::new(VTYSH)
@@ -564,7 +467,7 @@ fn show_running_config_merges_and_boot_push_equals_file() {
         .output()
         .expect("vtysh -b");
     assert!(out.status.success(), "{out:?}");
-    let mut c = connect(&dir2);
+    let mut c = dir2.vty_conn();
     vty(&mut c, "enable");
     let running_pushed = vty(&mut c, "write terminal").0;
     assert_eq!(running_pushed, running_from_file);
@@ -602,22 +505,14 @@ impl Drop for Watch {
     }
 }
 
-fn daemon_pid(dir: &Scratch) -> Option<i32> {
-    std::fs::read_to_string(dir.path("bfdd.pid"))
-        .ok()?
-        .trim()
-        .parse()
-        .ok()
-}
-
 #[test]
 fn watchfrr_keeps_bfdd_rs_up_and_restarts_it_when_stopped() {
     if ![WATCHFRR, ZEBRA].iter().all(|p| Path::new(p).exists()) {
         eprintln!("skipped: FRR's watchfrr/zebra not installed");
         return;
     }
-    let ns = Netns::new("f");
-    let dir = Scratch::new("f");
+    let ns = netns("f");
+    let dir = scratch("f");
     let d = dir.dir();
     // watchfrr needs zebra in its list; a real zebra runs as frr in DIR.
     let ok = Command::new("chown")
@@ -653,7 +548,7 @@ fn watchfrr_keeps_bfdd_rs_up_and_restarts_it_when_stopped() {
             .expect("start");
         assert!(st.success(), "start {daemon}");
     }
-    let first = daemon_pid(&dir).expect("bfdd pid");
+    let first = dir.pid().expect("bfdd pid");
     let restart = format!("{sh} %s");
     let stop = format!("{sh} %s stop");
     let child = Command::new("ip")
@@ -675,19 +570,19 @@ fn watchfrr_keeps_bfdd_rs_up_and_restarts_it_when_stopped() {
     });
     // Pinged every second with a 3 s timeout: still the same daemon after 6 s.
     std::thread::sleep(Duration::from_secs(6));
-    assert_eq!(daemon_pid(&dir), Some(first), "{}", log());
+    assert_eq!(dir.pid(), Some(first), "{}", log());
     assert!(!log().contains("unresponsive"), "{}", log());
     // Stopped: unresponsive after the timeout, restarted.
     // SAFETY: plain kill(2) of the daemon this test started.
     unsafe { libc::kill(first, libc::SIGSTOP) };
     wait_until("a new bfdd-rs", 20, || {
-        daemon_pid(&dir).is_some_and(|p| p != first) && dir.path("bfdd.vty").exists()
+        dir.pid().is_some_and(|p| p != first) && dir.path("bfdd.vty").exists()
     });
     wait_until("watchfrr sees the new bfdd up", 10, || {
         let l = log();
         l.contains("bfdd state -> unresponsive") && l.matches("bfdd state -> up").count() >= 2
     });
-    let mut c = connect(&dir);
+    let mut c = dir.vty_conn();
     assert_eq!(vty(&mut c, "echo PING"), ("PING\n".to_string(), 0));
     // SAFETY: the stopped daemon, killed by the restart command already;
     // make sure it is gone.

@@ -9,6 +9,7 @@
 //! with no zebra connected. A second test does the same through a fake
 //! zebra's relay. Needs root and iproute2.
 
+mod support;
 mod zebra_support;
 
 use std::path::Path;
@@ -35,8 +36,8 @@ fn notifications(vsock: &Path, peer: &str) -> u64 {
 
 #[test]
 fn remote_cbit_reported_and_notifications_counted() {
-    let ns = Netns::new("cb");
-    let dir = Scratch::new("cb");
+    let ns = netns("cb");
+    let dir = scratch("cb");
     let zsock = dir.path("zapi.sock");
     let vsock = dir.path("bfdd.vty");
     let mut daemon = Daemon::start(&ns, &dir, &["--standalone"], &zsock);
@@ -111,8 +112,8 @@ fn remote_cbit_through_fake_zebra() {
     use std::time::{Duration, Instant};
     use zapi::Replay;
 
-    let ns = Netns::new("cz");
-    let dir = Scratch::new("cz");
+    let ns = netns("cz");
+    let dir = scratch("cz");
     let zserv = dir.path("zserv.api");
     let listener = UnixListener::bind(&zserv).expect("bind fake zserv");
     listener.set_nonblocking(true).expect("nonblocking");

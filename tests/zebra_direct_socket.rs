@@ -7,6 +7,7 @@
 //! peer end reports Down), and the other client's deregister removes the
 //! last one. Needs root and iproute2.
 
+mod support;
 mod zebra_support;
 
 use std::io::Write;
@@ -24,8 +25,8 @@ fn status_of(f: &Frame, peer: &str) -> Option<BfdStatus> {
 
 #[test]
 fn direct_clients_create_and_remove_sessions() {
-    let ns = Netns::new("ds");
-    let dir = Scratch::new("ds");
+    let ns = netns("ds");
+    let dir = scratch("ds");
     let zsock = dir.path("zapi.sock");
     let vsock = dir.path("bfdd.vty");
     let mut daemon = Daemon::start(&ns, &dir, &["--standalone"], &zsock);
@@ -176,8 +177,8 @@ impl Drop for Reap {
 
 #[test]
 fn example_client_registers_and_deregisters_on_ctrl_c() {
-    let ns = Netns::new("ex");
-    let dir = Scratch::new("ex");
+    let ns = netns("ex");
+    let dir = scratch("ex");
     let zsock = dir.path("zapi.sock");
     let vsock = dir.path("bfdd.vty");
     let _daemon = Daemon::start(&ns, &dir, &["--standalone"], &zsock);

@@ -9,6 +9,7 @@
 //! repeat the sequence and keep every session on the wire while clients
 //! re-register. Needs root and iproute2.
 
+mod support;
 mod zebra_support;
 
 use std::os::unix::net::UnixListener;
@@ -77,8 +78,8 @@ fn both_ends(z: &mut Zconn, pid: u32) {
 
 #[test]
 fn fake_zebra_relay_and_reconnect() {
-    let ns = Netns::new("fz");
-    let dir = Scratch::new("fz");
+    let ns = netns("fz");
+    let dir = scratch("fz");
     let zserv = dir.path("zserv.api");
     let listener = UnixListener::bind(&zserv).expect("bind fake zserv");
     let vsock = dir.path("bfdd.vty");

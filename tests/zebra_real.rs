@@ -8,6 +8,7 @@
 //! bfdd-rs remove both sessions. Skipped (with a message) when FRR is not
 //! installed; needs root and iproute2.
 
+mod support;
 mod zebra_support;
 
 use std::path::Path;
@@ -127,8 +128,8 @@ fn real_zebra_accepts_bfdd_rs_and_relays() {
         eprintln!("FRR not installed ({ZEBRA}, {VTYSH}); skipping");
         return;
     }
-    let ns = Netns::new("rz");
-    let dir = Scratch::new("rz");
+    let ns = netns("rz");
+    let dir = scratch("rz");
     let _zebra = Zebra::start(&ns, &dir);
     let zs = dir.path("zserv.api").to_string_lossy().to_string();
     let mut daemon = Daemon::start(&ns, &dir, &["-z", &zs], &dir.path("zapi.sock"));
@@ -181,8 +182,8 @@ fn real_zebra_restart_keeps_sessions() {
         eprintln!("FRR not installed ({ZEBRA}, {VTYSH}); skipping");
         return;
     }
-    let ns = Netns::new("rr");
-    let dir = Scratch::new("rr");
+    let ns = netns("rr");
+    let dir = scratch("rr");
     let zebra = Zebra::start(&ns, &dir);
     let zs = dir.path("zserv.api").to_string_lossy().to_string();
     let mut daemon = Daemon::start(&ns, &dir, &["-z", &zs], &dir.path("zapi.sock"));

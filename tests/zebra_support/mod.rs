@@ -1,6 +1,6 @@
-//! Shared pieces of the ZAPI integration tests: a private network namespace
-//! (bfrs-zb-*, lo up with 127.0.0.2 added so one daemon runs both ends of a
-//! session), a scratch directory, the daemon binary as a child process
+//! Shared pieces of the ZAPI integration tests, on top of `support`: a
+//! private network namespace (bfrs-zb-*, lo up with 127.0.0.2 added so one
+//! daemon runs both ends of a session), a scratch directory, the daemon binary as a child process
 //! (killed on drop), ZAPI frame reading with deadlines, and vty queries.
 
 #![allow(dead_code)]
@@ -8,70 +8,29 @@
 use std::io::{Read, Write};
 use std::net::IpAddr;
 use std::os::unix::net::UnixStream;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use zapi::{BfdDest, Frame, Framer, FrrVersion};
 
+use crate::support::{connect, vty as vty_cmd, Reap};
+pub use crate::support::{wait_until, Netns, Scratch};
+
 pub const V: FrrVersion = FrrVersion::V8_4;
 
-pub struct Netns(pub String);
+/// This module's namespaces and directories: bfrs-zb-TAG-PID.
+const PREFIX: &str = "bfrs-zb";
 
-impl Netns {
-    pub fn new(tag: &str) -> Netns {
-        let name = format!("bfrs-zb-{tag}-{}", std::process::id());
-        let _ = Command::new("ip")
-            .args(["netns", "del", &name])
-            .stderr(Stdio::null())
-            .status();
-        let ok = Command::new("ip")
-            .args(["netns", "add", &name])
-            .status()
-            .is_ok_and(|s| s.success());
-        assert!(ok, "ip netns add {name} failed (needs root and iproute2)");
-        let ns = Netns(name);
-        for cmd in ["link set lo up", "addr add 127.0.0.2/8 dev lo"] {
-            let ok = Command::new("ip")
-                .args(["netns", "exec", &ns.0, "ip"])
-                .args(cmd.split_whitespace())
-                .status()
-                .is_ok_and(|s| s.success());
-            assert!(ok, "ip {cmd}");
-        }
-        ns
-    }
+/// A namespace with lo up and 127.0.0.2 added.
+pub fn netns(tag: &str) -> Netns {
+    Netns::new(PREFIX, tag)
 }
 
-impl Drop for Netns {
-    fn drop(&mut self) {
-        let _ = Command::new("ip").args(["netns", "del", &self.0]).status();
-    }
-}
-
-pub struct Scratch(pub PathBuf);
-
-impl Scratch {
-    pub fn new(tag: &str) -> Scratch {
-        let p = std::env::temp_dir().join(format!("bfrs-zb-{tag}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&p);
-        std::fs::create_dir_all(&p).expect("scratch dir");
-        Scratch(p)
-    }
-
-    pub fn path(&self, name: &str) -> PathBuf {
-        self.0.join(name)
-    }
-
-    pub fn log(&self) -> String {
-        std::fs::read_to_string(self.path("bfdd.log")).unwrap_or_default()
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
+/// A scratch directory; the daemon is a [`Daemon`] child, reaped by its own
+/// drop.
+pub fn scratch(tag: &str) -> Scratch {
+    Scratch::new(PREFIX, tag, Reap::Nothing)
 }
 
 /// The daemon in the foreground, in the namespace; killed on drop.
@@ -256,29 +215,11 @@ pub fn ip(s: &str) -> IpAddr {
     s.parse().expect("addr")
 }
 
-/// One vty command over bfdd.vty: text + NUL; answer is output + 00 00 00 <status>.
+/// `enable`, then one vty command over bfdd.vty; its output.
 pub fn vty(sock: &Path, cmd: &str) -> String {
-    let mut conn = UnixStream::connect(sock).expect("connect to bfdd.vty");
-    conn.set_read_timeout(Some(Duration::from_secs(5)))
-        .expect("timeout");
-    let mut out = String::new();
-    for c in ["enable", cmd] {
-        conn.write_all(c.as_bytes()).expect("vty write");
-        conn.write_all(&[0]).expect("vty write");
-        let mut got = Vec::new();
-        let mut buf = [0u8; 4096];
-        loop {
-            let n = conn.read(&mut buf).expect("vty read");
-            assert!(n > 0, "vty closed during {c:?}");
-            got.extend_from_slice(&buf[..n]);
-            if got.len() >= 4 && got[got.len() - 4..got.len() - 1] == [0, 0, 0] {
-                got.truncate(got.len() - 4);
-                break;
-            }
-        }
-        out = String::from_utf8_lossy(&got).into_owned();
-    }
-    out
+    let mut conn = connect(sock);
+    vty_cmd(&mut conn, "enable");
+    vty_cmd(&mut conn, cmd).0
 }
 
 /// `show bfd peers json` with all whitespace removed, for plain matching.
@@ -287,12 +228,4 @@ pub fn peers_json(sock: &Path) -> String {
         .chars()
         .filter(|c| !c.is_whitespace())
         .collect()
-}
-
-pub fn wait_until(what: &str, secs: u64, mut f: impl FnMut() -> bool) {
-    let deadline = Instant::now() + Duration::from_secs(secs);
-    while !f() {
-        assert!(Instant::now() < deadline, "timed out waiting for {what}");
-        std::thread::sleep(Duration::from_millis(50));
-    }
 }
