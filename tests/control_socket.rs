@@ -196,6 +196,18 @@ impl Harness {
         }
     }
 
+    /// The fake backend's session for an IPv4 `peer`; it must exist.
+    fn session(&self, peer: &str) -> ControlSessionInfo {
+        self.fake
+            .st
+            .lock()
+            .expect("lock")
+            .sessions
+            .get(&key(peer))
+            .cloned()
+            .expect("session")
+    }
+
     async fn connect(&self) -> UnixStream {
         UnixStream::connect(&self.path).await.expect("connect")
     }
@@ -229,6 +241,27 @@ async fn recv(s: &mut UnixStream) -> (u16, u8, String) {
         h[6],
         String::from_utf8(p).expect("utf-8"),
     )
+}
+
+/// Send one message and expect the plain `ok` answer.
+async fn ask_ok(s: &mut UnixStream, id: u16, ty: u8, payload: &[u8]) {
+    send(s, id, ty, payload).await;
+    assert_eq!(recv(s).await.2, OK);
+}
+
+fn one_peer(peer: &str) -> String {
+    format!(r#"{{"ipv4":[{{"peer-address":"{peer}"}}]}}"#)
+}
+
+/// Request `id` adds an IPv4 `peer` with default settings; `ok`.
+async fn add_peer(s: &mut UnixStream, id: u16, peer: &str) {
+    ask_ok(s, id, MSG_REQUEST_ADD, one_peer(peer).as_bytes()).await;
+}
+
+/// Request 1 adds an IPv4 `peer`, request 2 subscribes to it; both `ok`.
+async fn add_and_watch(s: &mut UnixStream, peer: &str) {
+    add_peer(s, 1, peer).await;
+    ask_ok(s, 2, MSG_NOTIFY_ADD, one_peer(peer).as_bytes()).await;
 }
 
 /// Nothing more arrives within a short while.
@@ -301,14 +334,13 @@ async fn add_update_create_only_and_delete() {
     assert_eq!(tx(&h), Some(100));
 
     // Without it the same add updates.
-    send(
+    ask_ok(
         &mut c,
         4,
         MSG_REQUEST_ADD,
         br#"{"ipv4":[{"peer-address":"192.0.2.2","transmit-interval":700}]}"#,
     )
     .await;
-    assert_eq!(recv(&mut c).await.2, OK);
     assert_eq!(tx(&h), Some(700));
 
     send(
@@ -397,14 +429,13 @@ async fn bad_requests_get_frr_error_texts() {
 async fn notify_add_sends_status_after_response_and_holds_a_reference() {
     let h = Harness::start("nadd");
     let mut c = h.connect().await;
-    send(
+    ask_ok(
         &mut c,
         1,
         MSG_REQUEST_ADD,
         br#"{"ipv6":[{"peer-address":"2001:db8::2","label":"core"}]}"#,
     )
     .await;
-    assert_eq!(recv(&mut c).await.2, OK);
 
     // Subscribe by label.
     send(
@@ -449,14 +480,13 @@ async fn notify_add_sends_status_after_response_and_holds_a_reference() {
     )
     .await;
     assert_eq!(recv(&mut c).await, (4, MSG_RESPONSE, OK.to_string()));
-    send(
+    ask_ok(
         &mut other,
         5,
         MSG_REQUEST_DEL,
         br#"{"label":[{"label":"core"}]}"#,
     )
     .await;
-    assert_eq!(recv(&mut other).await.2, OK);
     quiet(&mut c).await;
 }
 
@@ -466,22 +496,20 @@ async fn events_reach_subscribers_and_mask_holders_only() {
     let mut sub = h.connect().await;
     let mut all = h.connect().await;
     let mut none = h.connect().await;
-    send(
+    ask_ok(
         &mut sub,
         1,
         MSG_REQUEST_ADD,
         br#"{"ipv4":[{"peer-address":"192.0.2.2"},{"peer-address":"192.0.2.3"}]}"#,
     )
     .await;
-    assert_eq!(recv(&mut sub).await.2, OK);
-    send(
+    ask_ok(
         &mut sub,
         2,
         MSG_NOTIFY_ADD,
         br#"{"ipv4":[{"peer-address":"192.0.2.2"}]}"#,
     )
     .await;
-    assert_eq!(recv(&mut sub).await.2, OK);
     assert!(recv(&mut sub).await.2.contains(r#""state":"down""#));
     send(&mut all, 3, MSG_NOTIFY, &1u64.to_ne_bytes()).await;
     // Response first, then the walk: one status per session.
@@ -496,15 +524,7 @@ async fn events_reach_subscribers_and_mask_holders_only() {
         .contains(r#""peer-address":"192.0.2.3""#));
 
     // 192.0.2.2 comes up: the subscriber and the mask holder hear it.
-    let mut up = h
-        .fake
-        .st
-        .lock()
-        .expect("lock")
-        .sessions
-        .get(&key("192.0.2.2"))
-        .cloned()
-        .expect("session");
+    let mut up = h.session("192.0.2.2");
     up.state = State::Up;
     up.since_change = Duration::from_millis(1500);
     assert!(h.events.send(ControlEvent::Status(up.clone())));
@@ -534,14 +554,7 @@ async fn events_reach_subscribers_and_mask_holders_only() {
 async fn notify_all_walks_config_then_status_and_gets_config_events() {
     let h = Harness::start("walk");
     let mut c = h.connect().await;
-    send(
-        &mut c,
-        1,
-        MSG_REQUEST_ADD,
-        br#"{"ipv4":[{"peer-address":"192.0.2.2"}]}"#,
-    )
-    .await;
-    assert_eq!(recv(&mut c).await.2, OK);
+    add_peer(&mut c, 1, "192.0.2.2").await;
     send(&mut c, 2, MSG_NOTIFY, &u64::MAX.to_ne_bytes()).await;
     assert_eq!(recv(&mut c).await, (2, MSG_RESPONSE, OK.to_string()));
     assert!(recv(&mut c).await.2.starts_with(r#"{"op":"add","#));
@@ -549,14 +562,13 @@ async fn notify_all_walks_config_then_status_and_gets_config_events() {
 
     // A new session from another client: this one gets the config "add".
     let mut other = h.connect().await;
-    send(
+    ask_ok(
         &mut other,
         3,
         MSG_REQUEST_ADD,
         br#"{"ipv4":[{"peer-address":"192.0.2.9","detect-multiplier":4}]}"#,
     )
     .await;
-    assert_eq!(recv(&mut other).await.2, OK);
     let (id, ty, text) = recv(&mut c).await;
     assert_eq!((id, ty), (0, MSG_NOTIFY));
     assert_eq!(
@@ -570,30 +582,21 @@ async fn notify_all_walks_config_then_status_and_gets_config_events() {
             r#""echo-mode":false,"shutdown":false}"#
         )
     );
-    send(
+    ask_ok(
         &mut other,
         4,
         MSG_REQUEST_DEL,
         br#"{"ipv4":[{"peer-address":"192.0.2.9"}]}"#,
     )
     .await;
-    assert_eq!(recv(&mut other).await.2, OK);
     assert_eq!(
         recv(&mut c).await.2,
         r#"{"op":"delete","ipv6":false,"multihop":false,"peer-address":"192.0.2.9"}"#
     );
 
     // Mask 0 turns everything off.
-    send(&mut c, 5, MSG_NOTIFY, &0u64.to_ne_bytes()).await;
-    assert_eq!(recv(&mut c).await.2, OK);
-    send(
-        &mut other,
-        6,
-        MSG_REQUEST_ADD,
-        br#"{"ipv4":[{"peer-address":"192.0.2.10"}]}"#,
-    )
-    .await;
-    assert_eq!(recv(&mut other).await.2, OK);
+    ask_ok(&mut c, 5, MSG_NOTIFY, &0u64.to_ne_bytes()).await;
+    add_peer(&mut other, 6, "192.0.2.10").await;
     quiet(&mut c).await;
 }
 
@@ -601,33 +604,10 @@ async fn notify_all_walks_config_then_status_and_gets_config_events() {
 async fn config_delete_drops_subscriptions() {
     let h = Harness::start("cdel");
     let mut c = h.connect().await;
-    send(
-        &mut c,
-        1,
-        MSG_REQUEST_ADD,
-        br#"{"ipv4":[{"peer-address":"192.0.2.2"}]}"#,
-    )
-    .await;
-    assert_eq!(recv(&mut c).await.2, OK);
-    send(
-        &mut c,
-        2,
-        MSG_NOTIFY_ADD,
-        br#"{"ipv4":[{"peer-address":"192.0.2.2"}]}"#,
-    )
-    .await;
-    assert_eq!(recv(&mut c).await.2, OK);
+    add_and_watch(&mut c, "192.0.2.2").await;
     let s = recv(&mut c).await;
     assert_eq!(s.1, MSG_NOTIFY);
-    let info = h
-        .fake
-        .st
-        .lock()
-        .expect("lock")
-        .sessions
-        .get(&key("192.0.2.2"))
-        .cloned()
-        .expect("session");
+    let info = h.session("192.0.2.2");
     // The daemon deletes it (e.g. config): no more status for this socket.
     h.events
         .send(ControlEvent::Config(ConfigOp::Delete, info.clone()));
@@ -639,22 +619,7 @@ async fn config_delete_drops_subscriptions() {
 async fn bad_header_closes_and_releases_references() {
     let h = Harness::start("close");
     let mut c = h.connect().await;
-    send(
-        &mut c,
-        1,
-        MSG_REQUEST_ADD,
-        br#"{"ipv4":[{"peer-address":"192.0.2.2"}]}"#,
-    )
-    .await;
-    assert_eq!(recv(&mut c).await.2, OK);
-    send(
-        &mut c,
-        2,
-        MSG_NOTIFY_ADD,
-        br#"{"ipv4":[{"peer-address":"192.0.2.2"}]}"#,
-    )
-    .await;
-    assert_eq!(recv(&mut c).await.2, OK);
+    add_and_watch(&mut c, "192.0.2.2").await;
     recv(&mut c).await;
     assert_eq!(h.fake.st.lock().expect("lock").refs.len(), 1);
 
@@ -715,26 +680,10 @@ async fn split_writes_are_reassembled() {
 async fn a_client_that_never_reads_is_dropped_not_buffered_forever() {
     let h = Harness::start("slow");
     let mut c = h.connect().await;
-    send(
-        &mut c,
-        1,
-        MSG_REQUEST_ADD,
-        br#"{"ipv4":[{"peer-address":"192.0.2.2"}]}"#,
-    )
-    .await;
-    assert_eq!(recv(&mut c).await.2, OK);
-    send(&mut c, 2, MSG_NOTIFY, &1u64.to_ne_bytes()).await;
-    assert_eq!(recv(&mut c).await.2, OK);
+    add_peer(&mut c, 1, "192.0.2.2").await;
+    ask_ok(&mut c, 2, MSG_NOTIFY, &1u64.to_ne_bytes()).await;
     recv(&mut c).await;
-    let s = h
-        .fake
-        .st
-        .lock()
-        .expect("lock")
-        .sessions
-        .get(&key("192.0.2.2"))
-        .cloned()
-        .expect("session");
+    let s = h.session("192.0.2.2");
     let limit = bfdd_rs::control::server::MAX_QUEUED_NOTIFICATIONS;
     for _ in 0..(limit * 3) {
         h.events.send(ControlEvent::Status(s.clone()));
@@ -767,14 +716,7 @@ async fn a_client_that_never_reads_is_dropped_not_buffered_forever() {
 async fn short_notify_mask_is_zero_padded() {
     let h = Harness::start("shortmask");
     let mut c = h.connect().await;
-    send(
-        &mut c,
-        1,
-        MSG_REQUEST_ADD,
-        br#"{"ipv4":[{"peer-address":"192.0.2.2"}]}"#,
-    )
-    .await;
-    assert_eq!(recv(&mut c).await.2, OK);
+    add_peer(&mut c, 1, "192.0.2.2").await;
     // FRR 8.4.4 answers this 2-byte mask (low byte 1 on little-endian
     // hosts) with "ok" and one status per session.
     let mut mask = [0u8; 2];
