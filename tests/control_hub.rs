@@ -11,13 +11,10 @@ use std::time::{Duration, Instant};
 use bfdd_rs::control::codec::{self, MSG_NOTIFY, MSG_NOTIFY_ADD, MSG_REQUEST_ADD, MSG_REQUEST_DEL};
 use bfdd_rs::control::hub_backend::HubBackend;
 use bfdd_rs::control::ControlServer;
-use bfdd_rs::engine::{
-    self, Command, EngineHandle, EngineOptions, LinkInfo, SessionKey, SessionSpec,
-};
+use bfdd_rs::engine::{self, Command, EngineHandle, EngineOptions, SessionKey, SessionSpec};
 use bfdd_rs::hub;
 use bfdd_rs::registry::Registry;
-use bfdd_rs::session::SessionParams;
-use engine_support::{in_private_netns, lo_ifindex};
+use engine_support::{block_on_in_private_netns, fast_spec, lo_links};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::UnixStream;
 
@@ -38,13 +35,8 @@ fn start_engine(
         no_ipv6: true,
     };
     let (h, _join) = engine::spawn(opts, tx).expect("engine starts (needs root)");
-    h.send(Command::Links(vec![LinkInfo {
-        ifindex: lo_ifindex(),
-        name: "lo".into(),
-        up: true,
-        addrs: vec![IpAddr::V4(A), IpAddr::V4(B)],
-    }]))
-    .expect("engine alive");
+    h.send(lo_links(vec![IpAddr::V4(A), IpAddr::V4(B)]))
+        .expect("engine alive");
     (h, rx)
 }
 
@@ -84,13 +76,7 @@ async fn wait_for(s: &mut UnixStream, needle: &str) -> String {
 
 #[test]
 fn add_watch_up_subscribe_and_delete_on_the_real_stack() {
-    in_private_netns(|| {
-        let rt = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .expect("runtime");
-        rt.block_on(body());
-    });
+    block_on_in_private_netns(body);
 }
 
 async fn body() {
@@ -178,18 +164,5 @@ async fn run_clients(path: &Path, registry: &hub::RegistryHandle, peer: &EngineH
 }
 
 fn peer_spec() -> SessionSpec {
-    SessionSpec {
-        key: key(A, B),
-        params: SessionParams {
-            desired_min_tx: 50_000,
-            required_min_rx: 50_000,
-            detect_mult: 3,
-            ..SessionParams::default()
-        },
-        auth: None,
-        minimum_ttl: 254,
-        configured: true,
-        echo_mode: false,
-        echo_transmit_interval: 50_000,
-    }
+    fast_spec(key(A, B))
 }

@@ -13,12 +13,11 @@ use std::time::{Duration, Instant};
 
 use bfdd_rs::auth::AuthType;
 use bfdd_rs::engine::{
-    self, AuthSpec, Command, EngineHandle, EngineOptions, LinkInfo, Notification, SessionKey,
+    self, AuthSpec, Command, EngineHandle, EngineOptions, Notification, SessionKey,
     SessionSnapshot, SessionSpec,
 };
 use bfdd_rs::packet::{Diag, State};
-use bfdd_rs::session::SessionParams;
-use engine_support::{in_private_netns, lo_ifindex};
+use engine_support::{fast_spec, in_private_netns, lo_links};
 use tokio::sync::mpsc::{unbounded_channel, UnboundedReceiver};
 
 static SERIAL: Mutex<()> = Mutex::new(());
@@ -110,39 +109,17 @@ impl Drop for Node {
 }
 
 fn lo(addrs: &[Ipv4Addr]) -> Command {
-    Command::Links(vec![LinkInfo {
-        ifindex: lo_ifindex(),
-        name: "lo".into(),
-        up: true,
-        addrs: addrs.iter().map(|a| IpAddr::V4(*a)).collect(),
-    }])
-}
-
-fn fast() -> SessionParams {
-    SessionParams {
-        desired_min_tx: 50_000,
-        required_min_rx: 50_000,
-        detect_mult: 3,
-        ..SessionParams::default()
-    }
+    lo_links(addrs.iter().map(|a| IpAddr::V4(*a)).collect())
 }
 
 fn spec(peer: Ipv4Addr, local: Ipv4Addr, ifname: Option<&str>, multihop: bool) -> SessionSpec {
-    SessionSpec {
-        key: SessionKey {
-            peer: IpAddr::V4(peer),
-            local: Some(IpAddr::V4(local)),
-            ifname: ifname.map(str::to_string),
-            vrf: "default".into(),
-            multihop,
-        },
-        params: fast(),
-        auth: None,
-        minimum_ttl: 254,
-        configured: true,
-        echo_mode: false,
-        echo_transmit_interval: 50_000,
-    }
+    fast_spec(SessionKey {
+        peer: IpAddr::V4(peer),
+        local: Some(IpAddr::V4(local)),
+        ifname: ifname.map(str::to_string),
+        vrf: "default".into(),
+        multihop,
+    })
 }
 
 fn pair() -> (Node, Node) {

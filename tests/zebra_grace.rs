@@ -118,13 +118,7 @@ async fn peers(hub: &RegistryHandle) -> Vec<String> {
 
 #[test]
 fn zebra_reconnect_keeps_sessions_for_the_grace_period() {
-    engine_support::in_private_netns(|| {
-        let rt = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .expect("runtime");
-        rt.block_on(body());
-    });
+    engine_support::block_on_in_private_netns(body);
 }
 
 async fn body() {
