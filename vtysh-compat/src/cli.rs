@@ -829,40 +829,18 @@ mod tests {
     use super::*;
     use crate::PeerState;
 
+    /// A configured session that has heard nothing from its peer yet.
     fn peer(addr: &str, vrf: &str) -> PeerStatus {
         PeerStatus {
             peer: addr.parse().unwrap(),
             local: None,
             vrf: vrf.into(),
-            interface: Some("eth0".into()),
-            multihop: false,
-            label: None,
-            local_discr: 1,
             remote_discr: 0,
-            passive: false,
-            minimum_ttl: 254,
             state: PeerState::Down,
-            since_change_secs: 0,
-            local_diag: 0,
-            remote_diag: 0,
-            configured: true,
-            detect_mult: 3,
-            receive_interval: 300_000,
-            transmit_interval: 300_000,
-            echo_receive_interval: 50_000,
-            echo_transmit_interval: 50_000,
-            echo_mode: false,
-            remote_detect_mult: 3,
             remote_receive_interval: 1_000_000,
             remote_transmit_interval: 1_000_000,
             remote_echo_receive_interval: 0,
-            control_packet_input: 0,
-            control_packet_output: 0,
-            echo_packet_input: 0,
-            echo_packet_output: 0,
-            session_up: 0,
-            session_down: 0,
-            zebra_notifications: 0,
+            ..PeerStatus::example()
         }
     }
 
