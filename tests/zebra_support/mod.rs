@@ -229,3 +229,17 @@ pub fn peers_json(sock: &Path) -> String {
         .filter(|c| !c.is_whitespace())
         .collect()
 }
+
+/// After a zebra restart: both sessions still up, no `Up -> Down` logged
+/// beyond the `downs_before` counted earlier, the daemon alive.
+pub fn both_up_without_flap(vsock: &Path, dir: &Scratch, downs_before: usize, daemon: &mut Daemon) {
+    let json = peers_json(vsock);
+    assert_eq!(json.matches(r#""status":"up""#).count(), 2, "{json}");
+    assert_eq!(
+        dir.log().matches("Up -> Down").count(),
+        downs_before,
+        "a session flapped across the zebra restart:\n{}",
+        dir.log()
+    );
+    assert!(daemon.alive(), "daemon died; log:\n{}", dir.log());
+}
