@@ -19,6 +19,12 @@ pub fn binary() -> Option<PathBuf> {
     if let Some(p) = std::env::var_os("BFDD_RS_BIN") {
         return Some(PathBuf::from(p));
     }
+    newest_built(Path::new("bfdd-rs"))
+}
+
+/// The newer of `target/release/REL` and `target/debug/REL` of this
+/// workspace (honouring `$CARGO_TARGET_DIR`), if either exists.
+pub(crate) fn newest_built(rel: &Path) -> Option<PathBuf> {
     let target = std::env::var_os("CARGO_TARGET_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|| {
@@ -27,7 +33,7 @@ pub fn binary() -> Option<PathBuf> {
         });
     ["release", "debug"]
         .iter()
-        .map(|profile| target.join(profile).join("bfdd-rs"))
+        .map(|profile| target.join(profile).join(rel))
         .filter_map(|p| {
             let modified = std::fs::metadata(&p).ok()?.modified().ok()?;
             Some((modified, p))

@@ -24,21 +24,7 @@ pub fn example_binary(name: &str) -> Option<PathBuf> {
         let p = PathBuf::from(d).join(name);
         return p.exists().then_some(p);
     }
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
-            manifest.parent().unwrap_or(manifest).join("target")
-        });
-    ["release", "debug"]
-        .iter()
-        .map(|profile| target.join(profile).join("examples").join(name))
-        .filter_map(|p| {
-            let modified = std::fs::metadata(&p).ok()?.modified().ok()?;
-            Some((modified, p))
-        })
-        .max_by_key(|(modified, _)| *modified)
-        .map(|(_, p)| p)
+    crate::bfdd_rs::newest_built(&Path::new("examples").join(name))
 }
 
 /// [`example_binary`] or a panic that says how to build it.

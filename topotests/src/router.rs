@@ -172,25 +172,7 @@ impl Router {
             _ => format!("{FRR_BIN}/{dn}"),
         };
         let mut argv: Vec<String> = vec![bin.clone()];
-        for a in [
-            "-d",
-            "-u",
-            "frr",
-            "-g",
-            "frr",
-            "-P",
-            "0",
-            "-f",
-            &format!("{dd}/{dn}.conf"),
-            "-i",
-            &format!("{dd}/{dn}.pid"),
-            "--vty_socket",
-            &dd,
-            "-z",
-            &format!("{dd}/zserv.api"),
-        ] {
-            argv.push(a.to_string());
-        }
+        argv.extend(crate::daemon::frr_common_args(&dd, dn));
         match d {
             Daemon::Zebra => argv.extend(["-s".to_string(), "90000000".to_string()]),
             Daemon::Bfdd => {
