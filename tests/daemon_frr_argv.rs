@@ -14,11 +14,9 @@ use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-use nix::unistd::{Group, User};
-
 mod support;
 
-use support::{alive, signal, wait_until, Netns};
+use support::{alive, frr_user, signal, wait_until, Netns};
 
 /// This file's namespaces: bfrs-pv-TAG-PID (its routers' directories too).
 fn netns(tag: &str) -> Netns {
@@ -36,26 +34,17 @@ impl Router {
     fn new(tag: &str) -> Router {
         let base = std::env::temp_dir().join(format!("bfrs-pv-{tag}-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&base);
-        let u = User::from_name("frr")
-            .expect("getpwnam")
-            .expect("user frr (install FRR)");
-        let g = Group::from_name("frr")
-            .expect("getgrnam")
-            .expect("group frr");
+        let (uid, gid) = frr_user();
         for d in ["etc", "run", "cwd", "bin"] {
             let p = base.join(d);
             std::fs::create_dir_all(&p).expect("mkdir");
             // As FRR's packages and topotests set them up.
             if d != "bin" {
-                std::os::unix::fs::chown(&p, Some(u.uid.as_raw()), Some(g.gid.as_raw()))
-                    .expect("chown");
+                std::os::unix::fs::chown(&p, Some(uid), Some(gid)).expect("chown");
             }
         }
         std::fs::copy(env!("CARGO_BIN_EXE_bfdd-rs"), base.join("bin/bfdd")).expect("install");
-        Router {
-            base,
-            frr_uid: u.uid.as_raw(),
-        }
+        Router { base, frr_uid: uid }
     }
 
     fn path(&self, p: &str) -> PathBuf {

@@ -9,6 +9,8 @@
 
 #[path = "engine_support/mod.rs"]
 mod engine_support;
+mod support;
+mod zebra_support;
 
 use std::path::Path;
 use std::sync::Arc;
@@ -26,20 +28,9 @@ use zapi::{BfdDest, Frame, Framer, FrrVersion, Message, Replay};
 
 const V: FrrVersion = FrrVersion::V8_4;
 
+/// A single-hop registration without a local address, as bgpd sends it.
 fn dest(pid: u32, peer: &str) -> BfdDest {
-    BfdDest {
-        pid,
-        dst: peer.parse().expect("addr"),
-        min_rx: 300,
-        min_tx: 300,
-        detect_mult: 3,
-        multihop: false,
-        src: "0.0.0.0".parse().expect("addr"),
-        hops: 1,
-        ifname: String::new(),
-        cbit: false,
-        profile: String::new(),
-    }
+    zebra_support::dest(pid, peer, "0.0.0.0", 1)
 }
 
 struct Fake {

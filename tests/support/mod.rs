@@ -215,8 +215,8 @@ pub fn signal(pid: i32, sig: i32) {
     assert_eq!(unsafe { libc::kill(pid, sig) }, 0, "kill {pid} {sig}");
 }
 
-/// (uid of frr, gid of frr, gid of frrvty), as an installed FRR has them.
-pub fn frr_ids() -> (u32, u32, u32) {
+/// (uid of frr, gid of frr), as an installed FRR has them.
+pub fn frr_user() -> (u32, u32) {
     use nix::unistd::{Group, User};
     let u = User::from_name("frr")
         .expect("getpwnam")
@@ -224,8 +224,14 @@ pub fn frr_ids() -> (u32, u32, u32) {
     let g = Group::from_name("frr")
         .expect("getgrnam")
         .expect("group frr");
-    let v = Group::from_name("frrvty")
+    (u.uid.as_raw(), g.gid.as_raw())
+}
+
+/// (uid of frr, gid of frr, gid of frrvty), as an installed FRR has them.
+pub fn frr_ids() -> (u32, u32, u32) {
+    let (uid, gid) = frr_user();
+    let v = nix::unistd::Group::from_name("frrvty")
         .expect("getgrnam")
         .expect("group frrvty");
-    (u.uid.as_raw(), g.gid.as_raw(), v.gid.as_raw())
+    (uid, gid, v.gid.as_raw())
 }

@@ -15,6 +15,8 @@ use std::time::{Duration, Instant};
 use zapi::{BfdDest, Frame, Framer, FrrVersion};
 
 use crate::support::{connect, vty as vty_cmd, Reap};
+// Re-exported for the zebra tests; zebra_grace uses only `dest`.
+#[allow(unused_imports)]
 pub use crate::support::{wait_until, Netns, Scratch};
 
 pub const V: FrrVersion = FrrVersion::V8_4;
