@@ -58,6 +58,9 @@ fn main() -> ExitCode {
         version: frr_version,
         zebra: (!args.standalone).then(|| ZebraOptions::new(paths.zserv.clone(), frr_version)),
         zapi_socket_explicit: args.zapi_socket.is_some(),
+        vty_addr: args.vty_addr.clone(),
+        vty_port: args.vty_port,
+        vty_auth: Default::default(),
     };
 
     let (config, config_note) = match process::load_config(&paths.config_file, args.dryrun) {
@@ -70,6 +73,11 @@ fn main() -> ExitCode {
     if args.dryrun {
         return ExitCode::SUCCESS;
     }
+    // Read before dropping privileges, like the config itself.
+    let clients = Clients {
+        vty_auth: tcp_vty::auth_from_file(&paths.config_file),
+        ..clients
+    };
     let privs = match privs::drop_privileges(&args, &paths) {
         Ok(o) => o,
         Err(e) => {
@@ -129,7 +137,6 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    rt.block_on(async { tcp_vty::start(args.vty_addr.as_deref(), args.vty_port) });
     let code = rt.block_on(run(paths, config, clients, readiness, log, levels));
     rt.shutdown_timeout(Duration::from_millis(200));
     drop(pid_file);
@@ -162,6 +169,10 @@ struct Clients {
     zebra: Option<ZebraOptions>,
     /// --zapi-socket given: failing to bind it is fatal.
     zapi_socket_explicit: bool,
+    /// -A / -P: the TCP vty, and its login settings from the config file.
+    vty_addr: Option<String>,
+    vty_port: u16,
+    vty_auth: tcp_vty::VtyAuth,
 }
 
 async fn run(
@@ -217,6 +228,12 @@ async fn run(
         Arc::new(logging::VtyLogging::new(log.clone(), levels.clone())),
     );
     tokio::spawn(vtysh_compat::serve(listener, Arc::new(backend.clone())));
+    tcp_vty::start(
+        clients.vty_addr.as_deref(),
+        clients.vty_port,
+        Arc::new(backend.clone()),
+        clients.vty_auth.clone(),
+    );
 
     let zapi_counters = Arc::new(ZapiCounters::default());
     let mut zapi_bound = false;
