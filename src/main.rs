@@ -1,8 +1,8 @@
 //! bfdd-rs: command line, start-up and signals. Start-up follows FRR's order:
 //! parse arguments, read the config (a bad file stops us before anything
 //! starts), drop to the -u/-g user (while single-threaded), daemonize, pid
-//! file, logging, then the tokio control plane with the TCP vty, the engine
-//! thread, rtnetlink, the registry and the vty socket. SIGHUP
+//! file, logging, then the tokio control plane: the engine thread,
+//! rtnetlink, the registry, the vty socket and the TCP vty. SIGHUP
 //! re-reads the config, SIGUSR1 reopens log files, SIGTERM/SIGINT take every
 //! session AdminDown and exit.
 
@@ -60,7 +60,8 @@ fn main() -> ExitCode {
         zapi_socket_explicit: args.zapi_socket.is_some(),
         vty_addr: args.vty_addr.clone(),
         vty_port: args.vty_port,
-        vty_auth: Default::default(),
+        // Read before dropping privileges, like the config itself.
+        vty_auth: tcp_vty::auth_from_file(&paths.config_file),
     };
 
     let (config, config_note) = match process::load_config(&paths.config_file, args.dryrun) {
@@ -73,11 +74,6 @@ fn main() -> ExitCode {
     if args.dryrun {
         return ExitCode::SUCCESS;
     }
-    // Read before dropping privileges, like the config itself.
-    let clients = Clients {
-        vty_auth: tcp_vty::auth_from_file(&paths.config_file),
-        ..clients
-    };
     let privs = match privs::drop_privileges(&args, &paths) {
         Ok(o) => o,
         Err(e) => {

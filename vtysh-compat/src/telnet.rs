@@ -34,6 +34,8 @@ pub const TOO_MANY_ENABLE: &str = "% Bad enable passwords, too many failures!\n"
 pub const TIMED_OUT: &str = "\nVty connection is timed out.\n";
 /// FRR's VTY_TIMEOUT_DEFAULT: ten minutes.
 pub const DEFAULT_EXEC_TIMEOUT: Duration = Duration::from_secs(600);
+/// How long the refusal may wait for a client that does not read.
+const REFUSAL_WRITE_TIMEOUT: Duration = Duration::from_secs(5);
 /// Longest line kept; further characters are dropped.
 const LINE_MAX: usize = 4096;
 
@@ -263,7 +265,7 @@ pub struct Terminal {
 }
 
 impl Terminal {
-    /// The bytes sent on connect, and the session; `None` with the refusal
+    /// The session and the bytes sent on connect; `Err` with the refusal
     /// when no login is possible.
     pub fn open(auth: SharedAuth) -> Result<(Terminal, Vec<u8>), &'static [u8]> {
         let a = snapshot(&auth);
@@ -364,7 +366,12 @@ impl Terminal {
 
     /// Moves the CLI session to VIEW or ENABLE.
     fn enter_node(&mut self, node: Node) {
-        while !matches!(self.cli.node(), Node::View | Node::Enable) {
+        // `end` goes to ENABLE from every configuration node; bounded all
+        // the same.
+        for _ in 0..4 {
+            if matches!(self.cli.node(), Node::View | Node::Enable) {
+                break;
+            }
             let _ = self.cli.execute(b"end");
         }
         let _ = self.cli.execute(if node == Node::Enable {
@@ -513,8 +520,14 @@ where
     let (mut term, hello) = match Terminal::open(auth) {
         Ok(t) => t,
         Err(refusal) => {
-            stream.write_all(refusal).await?;
-            return stream.shutdown().await;
+            // A client that never reads must not hold the task.
+            let refuse = async {
+                stream.write_all(refusal).await?;
+                stream.shutdown().await
+            };
+            return tokio::time::timeout(REFUSAL_WRITE_TIMEOUT, refuse)
+                .await
+                .unwrap_or(Ok(()));
         }
     };
     stream.write_all(&hello).await?;
