@@ -61,7 +61,7 @@ fn main() -> ExitCode {
         vty_addr: args.vty_addr.clone(),
         vty_port: args.vty_port,
         // Read before dropping privileges, like the config itself.
-        vty_auth: tcp_vty::auth_from_file(&paths.config_file),
+        vty_auth: tcp_vty::shared(tcp_vty::auth_from_file(&paths.config_file)),
     };
 
     let (config, config_note) = match process::load_config(&paths.config_file, args.dryrun) {
@@ -168,7 +168,7 @@ struct Clients {
     /// -A / -P: the TCP vty, and its login settings from the config file.
     vty_addr: Option<String>,
     vty_port: u16,
-    vty_auth: tcp_vty::VtyAuth,
+    vty_auth: tcp_vty::SharedAuth,
 }
 
 async fn run(
@@ -286,7 +286,14 @@ async fn run(
     tracing::info!("bfdd-rs ready");
 
     signals
-        .serve(&paths.config_file, &registry, &backend, &log, &levels)
+        .serve(
+            &paths.config_file,
+            &registry,
+            &backend,
+            &clients.vty_auth,
+            &log,
+            &levels,
+        )
         .await;
 
     let (garbled, unknown, unknown_vrf) = zapi_counters.get();
@@ -337,12 +344,16 @@ impl Signals {
         config_file: &Path,
         registry: &RegistryHandle,
         backend: &EngineBackend,
+        vty_auth: &tcp_vty::SharedAuth,
         log: &logging::Switch,
         levels: &logging::LevelControl,
     ) {
         loop {
             tokio::select! {
-                _ = self.hup.recv() => reload(config_file, registry, backend, levels).await,
+                _ = self.hup.recv() => {
+                    reload(config_file, registry, backend, levels).await;
+                    tcp_vty::reload(vty_auth, config_file);
+                }
                 _ = self.usr1.recv() => {
                     log.get().reopen();
                     tracing::info!("log files reopened");

@@ -6,8 +6,9 @@
 //! bad passwords, login, enable password, node prompts, line editing,
 //! exec-timeout, `line vty` / `no login`, settings typed in CONFIG. Also:
 //! the system host name in prompts, `show bfd peers` identical to the unix
-//! socket's but with CRLF, and `-P 0` opening no listener. Needs root and
-//! iproute2; namespaces are bfrs-tv-*, removed even on failure.
+//! socket's but with CRLF, SIGHUP re-reading the login settings, and `-P 0`
+//! opening no listener. Needs root and iproute2; namespaces are bfrs-tv-*,
+//! removed even on failure.
 
 use std::io::{Read, Write};
 use std::net::TcpStream;
@@ -362,4 +363,29 @@ fn port_zero_opens_no_listener() {
         .run(|| TcpStream::connect("127.0.0.1:2617").map(|_| ()))
         .expect_err("nothing listens on 2617");
     assert_eq!(err.kind(), std::io::ErrorKind::ConnectionRefused);
+}
+
+#[test]
+fn sighup_rereads_login_settings() {
+    let ns = Netns::new("hup");
+    let d = Daemon::start(&ns, "hup", "password zebra\n", &["-A", "127.0.0.1"]);
+    let before = ns.run(|| replay(Vec::new()));
+    assert!(before.ends_with(b"Password: "), "{before:?}");
+    std::fs::write(d.path("bfdd.conf"), "hostname h1\nline vty\n no login\n!\n").expect("conf");
+    let pid: i32 = std::fs::read_to_string(d.path("bfdd.pid"))
+        .expect("pid")
+        .trim()
+        .parse()
+        .expect("pid");
+    // SAFETY: plain kill(2) of the daemon this test started.
+    unsafe { libc::kill(pid, libc::SIGHUP) };
+    let deadline = Instant::now() + Duration::from_secs(5);
+    loop {
+        let after = ns.run(|| replay(Vec::new()));
+        if after.ends_with(b"h1> ") {
+            break;
+        }
+        assert!(Instant::now() < deadline, "after SIGHUP: {after:?}");
+        std::thread::sleep(Duration::from_millis(100));
+    }
 }

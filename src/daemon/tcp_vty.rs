@@ -3,7 +3,8 @@
 //! connection is a telnet session (vtysh_compat::telnet) over the same CLI
 //! and backend as the unix socket, with FRR's login rules: refused unless a
 //! `password` is set or `line vty` / `no login`. Those settings come from
-//! the startup config text and from the CONFIG node of a telnet session. A
+//! the startup config text (again on SIGHUP) and from the CONFIG node of a
+//! telnet session. A
 //! listener that cannot be bound is logged and skipped, as FRR does; the
 //! daemon runs on.
 
@@ -15,8 +16,8 @@ use std::time::Duration;
 
 use socket2::{Domain, Protocol, Socket, Type};
 use tokio::net::TcpListener;
-pub use vtysh_compat::telnet::VtyAuth;
-use vtysh_compat::telnet::{self, SharedAuth};
+use vtysh_compat::telnet;
+pub use vtysh_compat::telnet::{SharedAuth, VtyAuth};
 use vtysh_compat::Backend;
 
 /// bfdd's vty port (lib/command.h BFDD_VTY_PORT).
@@ -36,6 +37,26 @@ pub fn auth_from_file(path: &Path) -> VtyAuth {
     std::fs::read_to_string(path)
         .map(|t| VtyAuth::from_config_text(&t))
         .unwrap_or_default()
+}
+
+/// SIGHUP: the settings become the file's, as the rest of the running
+/// config does; an unreadable file keeps them.
+pub fn reload(auth: &SharedAuth, path: &Path) {
+    match std::fs::read_to_string(path) {
+        Ok(t) => {
+            let new = VtyAuth::from_config_text(&t);
+            match auth.lock() {
+                Ok(mut a) => *a = new,
+                Err(p) => *p.into_inner() = new,
+            }
+        }
+        Err(e) => tracing::warn!("vty: {} not re-read: {e}", path.display()),
+    }
+}
+
+/// Settings shared by every TCP vty session.
+pub fn shared(auth: VtyAuth) -> SharedAuth {
+    Arc::new(Mutex::new(auth))
 }
 
 /// Where to listen: `-A` resolved, or every address; none for port 0.
@@ -81,9 +102,8 @@ pub fn start(
     addr: Option<&str>,
     port: u16,
     backend: Arc<dyn Backend>,
-    auth: VtyAuth,
+    auth: SharedAuth,
 ) -> Vec<SocketAddr> {
-    let auth: SharedAuth = Arc::new(Mutex::new(auth));
     let addrs = match addresses(addr, port) {
         Ok(a) => a,
         Err(e) => {
@@ -181,8 +201,11 @@ mod tests {
         let std_l = bind("127.0.0.1:0".parse().expect("addr")).expect("bind");
         let listener = TcpListener::from_std(std_l).expect("tokio");
         let at = listener.local_addr().expect("addr");
-        let auth = Arc::new(Mutex::new(VtyAuth::default()));
-        tokio::spawn(serve(listener, Arc::new(NoPeers), auth));
+        tokio::spawn(serve(
+            listener,
+            Arc::new(NoPeers),
+            shared(VtyAuth::default()),
+        ));
         let mut c = TcpStream::connect(at).await.expect("connect");
         let mut got = Vec::new();
         tokio::time::timeout(Duration::from_secs(5), c.read_to_end(&mut got))
