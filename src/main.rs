@@ -1,8 +1,8 @@
 //! bfdd-rs: command line, start-up and signals. Start-up follows FRR's order:
 //! parse arguments, read the config (a bad file stops us before anything
 //! starts), drop to the -u/-g user (while single-threaded), daemonize, pid
-//! file, logging, then the tokio control plane with the TCP vty, the engine
-//! thread, rtnetlink, the registry and the vty socket. SIGHUP
+//! file, logging, then the tokio control plane: the engine thread,
+//! rtnetlink, the registry, the vty socket and the TCP vty. SIGHUP
 //! re-reads the config, SIGUSR1 reopens log files, SIGTERM/SIGINT take every
 //! session AdminDown and exit.
 
@@ -58,6 +58,10 @@ fn main() -> ExitCode {
         version: frr_version,
         zebra: (!args.standalone).then(|| ZebraOptions::new(paths.zserv.clone(), frr_version)),
         zapi_socket_explicit: args.zapi_socket.is_some(),
+        vty_addr: args.vty_addr.clone(),
+        vty_port: args.vty_port,
+        // Read before dropping privileges, like the config itself.
+        vty_auth: tcp_vty::shared(tcp_vty::auth_from_file(&paths.config_file)),
     };
 
     let (config, config_note) = match process::load_config(&paths.config_file, args.dryrun) {
@@ -129,7 +133,6 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    rt.block_on(async { tcp_vty::start(args.vty_addr.as_deref(), args.vty_port) });
     let code = rt.block_on(run(paths, config, clients, readiness, log, levels));
     rt.shutdown_timeout(Duration::from_millis(200));
     drop(pid_file);
@@ -162,6 +165,10 @@ struct Clients {
     zebra: Option<ZebraOptions>,
     /// --zapi-socket given: failing to bind it is fatal.
     zapi_socket_explicit: bool,
+    /// -A / -P: the TCP vty, and its login settings from the config file.
+    vty_addr: Option<String>,
+    vty_port: u16,
+    vty_auth: tcp_vty::SharedAuth,
 }
 
 async fn run(
@@ -217,6 +224,12 @@ async fn run(
         Arc::new(logging::VtyLogging::new(log.clone(), levels.clone())),
     );
     tokio::spawn(vtysh_compat::serve(listener, Arc::new(backend.clone())));
+    tcp_vty::start(
+        clients.vty_addr.as_deref(),
+        clients.vty_port,
+        Arc::new(backend.clone()),
+        clients.vty_auth.clone(),
+    );
 
     let zapi_counters = Arc::new(ZapiCounters::default());
     let mut zapi_bound = false;
@@ -273,7 +286,14 @@ async fn run(
     tracing::info!("bfdd-rs ready");
 
     signals
-        .serve(&paths.config_file, &registry, &backend, &log, &levels)
+        .serve(
+            &paths.config_file,
+            &registry,
+            &backend,
+            &clients.vty_auth,
+            &log,
+            &levels,
+        )
         .await;
 
     let (garbled, unknown, unknown_vrf) = zapi_counters.get();
@@ -324,12 +344,16 @@ impl Signals {
         config_file: &Path,
         registry: &RegistryHandle,
         backend: &EngineBackend,
+        vty_auth: &tcp_vty::SharedAuth,
         log: &logging::Switch,
         levels: &logging::LevelControl,
     ) {
         loop {
             tokio::select! {
-                _ = self.hup.recv() => reload(config_file, registry, backend, levels).await,
+                _ = self.hup.recv() => {
+                    reload(config_file, registry, backend, levels).await;
+                    tcp_vty::reload(vty_auth, config_file);
+                }
                 _ = self.usr1.recv() => {
                     log.get().reopen();
                     tracing::info!("log files reopened");

@@ -5,7 +5,8 @@
 //!
 //! Modules: `show` (text/brief/JSON formatting), `json` (json-c's pretty
 //! printer), `grammar` (FRR-style command matching), `cli` (nodes, commands,
-//! replies), `server` (the unix socket and its framing).
+//! replies), `server` (the unix socket and its framing), `telnet` (the TCP
+//! vty's login and line editing over the same CLI).
 
 use std::net::IpAddr;
 
@@ -14,6 +15,7 @@ pub mod grammar;
 pub mod json;
 pub mod server;
 pub mod show;
+pub mod telnet;
 
 pub use cli::{Answer, Node, NodePath, PeerSelector, Reply, Request, Session, Step};
 pub use server::{bind, serve, Backend};
