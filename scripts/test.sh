@@ -40,7 +40,7 @@ fi
 pkg_installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'; }
 
 install_packages() {
-  local want=(frr bird2 nftables iproute2 procps build-essential pkg-config ca-certificates)
+  local want=(frr bird2 nftables tshark iproute2 procps build-essential pkg-config ca-certificates)
   local missing=() p
   for p in "${want[@]}"; do pkg_installed "$p" || missing+=("$p"); done
   [ ${#missing[@]} -eq 0 ] && { echo "all packages present"; return 0; }
@@ -111,6 +111,7 @@ trap cleanup_netns EXIT
 step "cargo fmt" cargo fmt --all --check
 step "cargo clippy" cargo clippy --workspace --all-targets -- -D warnings
 step "cargo build --release" cargo build --release
+step "cargo build --release --examples" cargo build --release --examples
 # The fuzz targets live in their own workspace (fuzz/): keep them compiling.
 step "fuzz targets check" cargo check --manifest-path fuzz/Cargo.toml --bins
 step "unit + integration tests" cargo test --workspace --exclude topotests --no-fail-fast

@@ -1,8 +1,8 @@
 //! bfdd-rs: command line, start-up and signals. Start-up follows FRR's order:
 //! parse arguments, read the config (a bad file stops us before anything
 //! starts), drop to the -u/-g user (while single-threaded), daemonize, pid
-//! file, logging, then the tokio control plane with the TCP vty, the engine
-//! thread, rtnetlink, the registry and the vty socket. SIGHUP
+//! file, logging, then the tokio control plane: the engine thread,
+//! rtnetlink, the registry, the vty socket and the TCP vty. SIGHUP
 //! re-reads the config, SIGUSR1 reopens log files, SIGTERM/SIGINT take every
 //! session AdminDown and exit.
 
@@ -27,11 +27,16 @@ use tokio::signal::unix::{signal, Signal, SignalKind};
 use tokio::sync::mpsc::UnboundedReceiver;
 
 use bfdd_rs::config;
-use bfdd_rs::engine::{self, Command, EngineHandle, EngineOptions, Notification, SessionKey};
+use bfdd_rs::control;
+use bfdd_rs::engine::{self, Command, EngineOptions, Notification, SessionKey};
+use bfdd_rs::hub::{self, RegistryHandle};
 use bfdd_rs::netlink;
 use bfdd_rs::packet::Diag;
 use bfdd_rs::registry::Registry;
 use bfdd_rs::vty::EngineBackend;
+use bfdd_rs::zapi_glue::ZapiCounters;
+use bfdd_rs::zapi_server;
+use bfdd_rs::zebra::{self, ZebraOptions};
 use cli::{Args, LogTarget, Paths};
 use process::{PidFile, Readiness};
 
@@ -41,6 +46,23 @@ const SHUTDOWN_WAIT: Duration = Duration::from_secs(3);
 fn main() -> ExitCode {
     let args = Args::parse();
     let paths = Paths::resolve(&args);
+
+    let frr_version: zapi::FrrVersion = match args.frr_version.parse() {
+        Ok(v) => v,
+        Err(e) => {
+            eprintln!("bfdd: --frr-version: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let clients = Clients {
+        version: frr_version,
+        zebra: (!args.standalone).then(|| ZebraOptions::new(paths.zserv.clone(), frr_version)),
+        zapi_socket_explicit: args.zapi_socket.is_some(),
+        vty_addr: args.vty_addr.clone(),
+        vty_port: args.vty_port,
+        // Read before dropping privileges, like the config itself.
+        vty_auth: tcp_vty::shared(tcp_vty::auth_from_file(&paths.config_file)),
+    };
 
     let (config, config_note) = match process::load_config(&paths.config_file, args.dryrun) {
         Ok(c) => c,
@@ -86,7 +108,7 @@ fn main() -> ExitCode {
         LogTarget::Stdout
     };
     let outputs = match logging::Outputs::open(&args.log, default_log) {
-        Ok(o) => o,
+        Ok(o) => o.with_cmdline(!args.log.is_empty(), args.log_level),
         Err(e) => {
             eprintln!("bfdd: {e}");
             return ExitCode::FAILURE;
@@ -111,10 +133,10 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    rt.block_on(async { tcp_vty::start(args.vty_addr.as_deref(), args.vty_port) });
     let code = rt.block_on(run(
         paths,
         config,
+        clients,
         readiness,
         log,
         levels,
@@ -137,17 +159,30 @@ fn log_start(args: &Args, paths: &Paths) {
     if !pending.is_empty() {
         tracing::info!("accepted, not yet implemented: {}", pending.join(", "));
     }
-    if !args.standalone {
-        tracing::info!(
-            "zebra client not yet implemented; running standalone (zserv {})",
-            paths.zserv.display()
-        );
+    if args.standalone {
+        tracing::info!("standalone: not connecting to zebra");
+    } else {
+        tracing::info!("zebra client: zserv {}", paths.zserv.display());
     }
+}
+
+/// Which client interfaces to serve, decided from the command line.
+struct Clients {
+    version: zapi::FrrVersion,
+    /// None with --standalone.
+    zebra: Option<ZebraOptions>,
+    /// --zapi-socket given: failing to bind it is fatal.
+    zapi_socket_explicit: bool,
+    /// -A / -P: the TCP vty, and its login settings from the config file.
+    vty_addr: Option<String>,
+    vty_port: u16,
+    vty_auth: tcp_vty::SharedAuth,
 }
 
 async fn run(
     paths: Paths,
     config: config::Config,
+    clients: Clients,
     readiness: Readiness,
     log: logging::Switch,
     levels: logging::LevelControl,
@@ -173,7 +208,8 @@ async fn run(
             return ExitCode::FAILURE;
         }
     };
-    tokio::spawn(log_notifications(notify_rx));
+    let registry = hub::spawn(Registry::new(), engine.clone(), notify_rx);
+    tokio::spawn(log_notifications(registry.watch_notifications()));
     let nl_engine = engine.clone();
     tokio::spawn(async move {
         if let Err(e) = netlink::run(nl_engine).await {
@@ -181,8 +217,7 @@ async fn run(
         }
     });
 
-    let mut registry = Registry::new();
-    send_all(&engine, registry.apply_config(config.session_specs()));
+    registry.apply(config.clone()).await;
 
     let vty_path = paths.vty_socket();
     let listener = match vtysh_compat::bind(&vty_path) {
@@ -192,10 +227,59 @@ async fn run(
             return ExitCode::FAILURE;
         }
     };
-    tokio::spawn(vtysh_compat::serve(
-        listener,
-        Arc::new(EngineBackend::new(engine.clone())),
-    ));
+    let backend = EngineBackend::with_config(
+        engine.clone(),
+        registry.clone(),
+        config,
+        // FRR cannot `write memory` when it started without a config file.
+        paths
+            .config_file
+            .exists()
+            .then(|| paths.config_file.clone()),
+        Arc::new(logging::VtyLogging::new(log.clone(), levels.clone())),
+    );
+    tokio::spawn(vtysh_compat::serve(listener, Arc::new(backend.clone())));
+    tcp_vty::start(
+        clients.vty_addr.as_deref(),
+        clients.vty_port,
+        Arc::new(backend.clone()),
+        clients.vty_auth.clone(),
+    );
+
+    let zapi_counters = Arc::new(ZapiCounters::default());
+    let mut zapi_bound = false;
+    match zapi_server::bind(&paths.zapi_socket) {
+        Ok(l) => {
+            zapi_bound = true;
+            tokio::spawn(zapi_server::serve(
+                l,
+                clients.version,
+                registry.clone(),
+                zapi_counters.clone(),
+            ));
+        }
+        Err(e) if clients.zapi_socket_explicit => {
+            eprintln!("bfdd: ZAPI socket {}: {e}", paths.zapi_socket.display());
+            return ExitCode::FAILURE;
+        }
+        Err(e) => tracing::info!(
+            "ZAPI socket {} not served: {e}",
+            paths.zapi_socket.display()
+        ),
+    }
+    // bfdd.sock (FRR 8.4's control socket): a failure to bind is not fatal,
+    // as the socket is optional for bfdd's clients.
+    let ctl = control::hub_backend::HubBackend::new(registry.clone(), engine.clone());
+    match control::ControlServer::bind(&paths.bfdctl, Arc::new(ctl.clone())) {
+        Ok((server, events)) => {
+            ctl.attach(events);
+            tokio::spawn(server.run());
+        }
+        Err(e) => tracing::warn!("bfdd.sock {}: {e}", paths.bfdctl.display()),
+    }
+    if let Some(z) = clients.zebra {
+        tokio::spawn(zebra::run(z, registry.clone(), zapi_counters.clone()));
+    }
 
     // Handlers go in before readiness is announced: a SIGHUP sent as soon as
     // `bfdd -d` returns must not kill us with the default action.
@@ -217,9 +301,23 @@ async fn run(
     tracing::info!("bfdd-rs ready");
 
     signals
-        .serve(&paths.config_file, &mut registry, &engine, &log, &levels)
+        .serve(
+            &paths.config_file,
+            &registry,
+            &backend,
+            &clients.vty_auth,
+            &log,
+            &levels,
+        )
         .await;
 
+    let (garbled, unknown, unknown_vrf) = zapi_counters.get();
+    if garbled + unknown + unknown_vrf > 0 {
+        tracing::info!(
+            "ZAPI messages skipped: {garbled} garbled, {unknown} unknown, \
+             {unknown_vrf} for unknown VRFs"
+        );
+    }
     tracing::info!("shutting down: AdminDown to every peer");
     let (tx, rx) = tokio::sync::oneshot::channel();
     if engine.send(Command::Shutdown(tx)).is_ok() {
@@ -231,6 +329,9 @@ async fn run(
         }
     }
     let _ = std::fs::remove_file(&vty_path);
+    if zapi_bound {
+        let _ = std::fs::remove_file(&paths.zapi_socket);
+    }
     tracing::info!("bfdd-rs exiting");
     ExitCode::SUCCESS
 }
@@ -256,14 +357,18 @@ impl Signals {
     async fn serve(
         mut self,
         config_file: &Path,
-        registry: &mut Registry,
-        engine: &EngineHandle,
+        registry: &RegistryHandle,
+        backend: &EngineBackend,
+        vty_auth: &tcp_vty::SharedAuth,
         log: &logging::Switch,
         levels: &logging::LevelControl,
     ) {
         loop {
             tokio::select! {
-                _ = self.hup.recv() => reload(config_file, registry, engine, levels),
+                _ = self.hup.recv() => {
+                    reload(config_file, registry, backend, levels).await;
+                    tcp_vty::reload(vty_auth, config_file);
+                }
                 _ = self.usr1.recv() => {
                     log.get().reopen();
                     tracing::info!("log files reopened");
@@ -276,22 +381,22 @@ impl Signals {
 }
 
 /// SIGHUP: read the config again; a bad file leaves the running one alone.
-fn reload(
+async fn reload(
     config_file: &Path,
-    registry: &mut Registry,
-    engine: &EngineHandle,
+    registry: &RegistryHandle,
+    backend: &EngineBackend,
     levels: &logging::LevelControl,
 ) {
     match config::load(config_file) {
         Ok(c) => {
             levels.set_config_debug(config_debug(&c));
-            let cmds = registry.apply_config(c.session_specs());
+            backend.replace_config(c.clone()).await;
+            let changes = registry.apply(c).await;
             tracing::info!(
                 "configuration reloaded from {}: {} session change(s)",
                 config_file.display(),
-                cmds.len()
+                changes
             );
-            send_all(engine, cmds);
         }
         Err(e) => tracing::error!("configuration reload failed, keeping the running one: {e}"),
     }
@@ -301,15 +406,6 @@ fn reload(
 fn config_debug(c: &config::Config) -> bool {
     let d = &c.debug;
     d.peer || d.zebra || d.network || d.distributed
-}
-
-fn send_all(engine: &EngineHandle, cmds: Vec<Command>) {
-    for cmd in cmds {
-        if engine.send(cmd).is_err() {
-            tracing::error!("BFD engine is gone; command dropped");
-            return;
-        }
-    }
 }
 
 async fn log_notifications(mut rx: UnboundedReceiver<Notification>) {

@@ -67,6 +67,32 @@ pub struct StateChange {
     pub diag: Diag,
 }
 
+impl StateChange {
+    /// Whether clients of the session are told about this change (see
+    /// `reportable_transition`).
+    pub fn reportable(&self) -> bool {
+        reportable_transition(self.from, self.to)
+    }
+}
+
+/// The transitions a session's clients hear about (RFC 5882 §3: clients act
+/// on a session coming Up and on an Up session going Down): every change to
+/// Up, Up → Down, and the operator's AdminDown and its end (AdminDown →
+/// Down). Init → Down and Down → Init are churn of a session that never came
+/// up, of no use to a client. This is also the rule FRR 8.4 bfdd applies.
+pub fn reportable_transition(from: State, to: State) -> bool {
+    if from == to {
+        return false;
+    }
+    matches!(
+        (from, to),
+        (_, State::Up)
+            | (State::Up, State::Down)
+            | (_, State::AdminDown)
+            | (State::AdminDown, State::Down)
+    )
+}
+
 /// What the engine must do after an event.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Actions {
@@ -112,6 +138,9 @@ pub struct Session {
     remote_detect_mult: u8,
     remote_desired_min_tx: u32,
     remote_required_min_echo_rx: u32,
+    /// The C bit last received: the peer's BFD does not share fate with its
+    /// control plane (§4.1). The RFC names no variable for it.
+    remote_control_plane_independent: bool,
 
     // Values in use while a poll sequence is pending (§6.8.3): the transmit
     // interval must not grow, nor the detection time shrink, before the peer
@@ -156,6 +185,7 @@ impl Session {
             remote_detect_mult: INITIAL_REMOTE_DETECT_MULT,
             remote_desired_min_tx: INITIAL_REMOTE_INTERVAL_US,
             remote_required_min_echo_rx: 0,
+            remote_control_plane_independent: false,
             tx_desired_in_use: slow_tx,
             rx_required_in_use: params.required_min_rx,
             polling: false,
@@ -200,6 +230,7 @@ impl Session {
         self.remote_desired_min_tx = pkt.desired_min_tx;
         self.remote_detect_mult = pkt.detect_mult;
         self.remote_required_min_echo_rx = pkt.required_min_echo_rx;
+        self.remote_control_plane_independent = pkt.control_plane_independent;
         self.last_rx = Some(now);
         self.auth_reset_due = true;
 
@@ -446,6 +477,10 @@ impl Session {
     /// bfd.RemoteDemandMode: the D bit last received.
     pub fn remote_demand_mode(&self) -> bool {
         self.remote_demand_mode
+    }
+    /// The C bit of the last accepted packet (false before any).
+    pub fn remote_control_plane_independent(&self) -> bool {
+        self.remote_control_plane_independent
     }
     /// `path_down` was called and `path_up` not yet.
     pub fn path_is_down(&self) -> bool {

@@ -1,40 +1,315 @@
-//! Bridge from engine snapshots to the `vtysh-compat` crate's plain status
-//! records, so that crate never learns about the engine: `peer_status` maps one
-//! `SessionSnapshot` to a `PeerStatus`, and `EngineBackend` answers the vty
-//! server's queries by asking the engine thread for a snapshot.
+//! Bridge from the daemon to the `vtysh-compat` crate, so that crate never
+//! learns about the engine: `peer_status` maps one `SessionSnapshot` to a
+//! `PeerStatus`, and `EngineBackend` answers the vty server: shows from
+//! engine snapshots, configuration lines through the one `ConfigEditor` on
+//! the running configuration (then pushed to the registry, so changes apply
+//! live), `write terminal`/`write memory`, debug flags and counters. Logging
+//! commands go to the daemon's `DaemonControl`, as logging lives in the
+//! binary.
 
+use std::fmt::Write as _;
 use std::future::Future;
+use std::path::PathBuf;
 use std::pin::Pin;
+use std::sync::Arc;
 
-use vtysh_compat::{Backend, PeerState, PeerStatus};
+use tokio::sync::Mutex;
+use vtysh_compat::cli::{find_peer, ret};
+use vtysh_compat::{Answer, Backend, Node, NodePath, PeerState, PeerStatus, Request};
 
+use crate::config::{Config, ConfigEditor, DebugFlags, EditNode};
 use crate::engine::{Command, EngineHandle, SessionSnapshot};
+use crate::hub::RegistryHandle;
 use crate::packet::State;
 
+/// What the vty needs from the daemon binary (its logging).
+pub trait DaemonControl: Send + Sync + 'static {
+    /// The `debug bfd ...` flags changed; `any` = at least one is on
+    /// (FRR then logs its debug messages).
+    fn debug_changed(&self, any: bool) {
+        let _ = any;
+    }
+
+    /// A common daemon command (`log ...`, `show logging`, `clear log
+    /// cmdline-targets`), keywords in full. None when not handled.
+    fn command(&self, line: &str) -> Option<(String, u8)> {
+        let _ = line;
+        None
+    }
+
+    /// `write terminal` lines of the logging setup: the ones after
+    /// `hostname` (`log file ...`, `log timestamp precision N`), and whether
+    /// `log commands` is on.
+    fn log_config(&self) -> (String, bool) {
+        (String::new(), false)
+    }
+
+    /// Every command line a vty session runs (for `log commands`).
+    fn log_command(&self, line: &str) {
+        let _ = line;
+    }
+}
+
+/// A daemon without logging controls.
+struct NoControl;
+impl DaemonControl for NoControl {}
+
+/// The running configuration as the vty edits it.
+struct Running {
+    editor: ConfigEditor,
+    /// What the registry was last given.
+    applied: Config,
+}
+
 /// Answers the vty server's questions from the engine thread.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct EngineBackend {
     engine: EngineHandle,
+    registry: Option<RegistryHandle>,
+    running: Arc<Mutex<Running>>,
+    /// bfdd.conf, for `write memory`; None = cannot save.
+    config_file: Option<PathBuf>,
+    control: Arc<dyn DaemonControl>,
+}
+
+impl std::fmt::Debug for EngineBackend {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EngineBackend")
+            .field("config_file", &self.config_file)
+            .finish_non_exhaustive()
+    }
 }
 
 impl EngineBackend {
+    /// Shows only: configuration lines are applied to an empty running
+    /// configuration that reaches no registry.
     pub fn new(engine: EngineHandle) -> EngineBackend {
-        EngineBackend { engine }
+        EngineBackend {
+            engine,
+            registry: None,
+            running: Arc::new(Mutex::new(Running {
+                editor: ConfigEditor::new(),
+                applied: Config::default(),
+            })),
+            config_file: None,
+            control: Arc::new(NoControl),
+        }
+    }
+
+    /// The full daemon backend: `config` is what the daemon applied at
+    /// start; vty changes go to `registry`. `config_file` is where `write
+    /// memory` saves: like FRR, None when no config file was read at start.
+    pub fn with_config(
+        engine: EngineHandle,
+        registry: RegistryHandle,
+        config: Config,
+        config_file: Option<PathBuf>,
+        control: Arc<dyn DaemonControl>,
+    ) -> EngineBackend {
+        EngineBackend {
+            engine,
+            registry: Some(registry),
+            running: Arc::new(Mutex::new(Running {
+                editor: ConfigEditor::from_config(&config),
+                applied: config,
+            })),
+            config_file,
+            control,
+        }
+    }
+
+    /// A configuration read again (SIGHUP) and already applied by the
+    /// caller replaces the running one.
+    pub async fn replace_config(&self, config: Config) {
+        let mut r = self.running.lock().await;
+        r.editor = ConfigEditor::from_config(&config);
+        r.applied = config;
     }
 
     /// Every session as `show bfd peers` prints it, in the engine's order.
     /// An engine that is gone (shutting down) has no peers.
     pub fn peers(&self) -> impl Future<Output = Vec<PeerStatus>> + Send + 'static {
         let engine = self.engine.clone();
-        async move {
-            let (tx, rx) = tokio::sync::oneshot::channel();
-            if engine.send(Command::Snapshot(tx)).is_err() {
-                return Vec::new();
+        async move { snapshots(&engine).await.iter().map(peer_status).collect() }
+    }
+
+    async fn request(self, req: Request) -> Answer {
+        match req {
+            Request::Configure { node, line, defer } => self.configure(node, &line, defer).await,
+            Request::Commit => {
+                let mut r = self.running.lock().await;
+                self.push(&mut r).await;
+                Answer::ok("")
             }
-            match rx.await {
-                Ok(snaps) => snaps.iter().map(peer_status).collect(),
-                Err(_) => Vec::new(),
+            Request::ShowStartupConfig => match &self.config_file {
+                None => Answer::error("", ret::WARNING),
+                Some(path) => match std::fs::read_to_string(path) {
+                    Ok(text) => Answer::ok(text),
+                    Err(e) => Answer::error(
+                        format!(
+                            "Can't open configuration file [{}] due to '{e}'\n",
+                            path.display()
+                        ),
+                        ret::WARNING,
+                    ),
+                },
+            },
+            Request::ShowDebugging => {
+                let r = self.running.lock().await;
+                Answer::ok(show_debugging(
+                    &r.editor.config().map_or(r.applied.debug, |c| c.debug),
+                ))
             }
+            Request::WriteTerminal => Answer::ok(self.write_terminal().await),
+            Request::WriteMemory => self.write_memory().await,
+            Request::ClearCounters { vrf, selector } => {
+                let snaps = snapshots(&self.engine).await;
+                let peers: Vec<PeerStatus> = snaps.iter().map(peer_status).collect();
+                match find_peer(&vrf, &selector, &peers) {
+                    Some(p) => {
+                        let i = peers.iter().position(|q| q == p).unwrap_or(0);
+                        if let Some(s) = snaps.get(i) {
+                            let _ = self.engine.send(Command::ClearCounters(s.spec.key.clone()));
+                        }
+                        Answer::ok("")
+                    }
+                    None => not_found(&vrf, &selector),
+                }
+            }
+            Request::Daemon { line } => self.daemon_command(&line),
+        }
+    }
+
+    /// One configuration line in `node`, through the config editor; the
+    /// result goes to the registry when it changed anything.
+    async fn configure(&self, node: NodePath, line: &str, defer: bool) -> Answer {
+        let mut r = self.running.lock().await;
+        // ENABLE runs `debug bfd ...` at top level and stays in ENABLE.
+        let stays = matches!(node.node, Node::View | Node::Enable);
+        let start = match node.node {
+            Node::Bfd => Some(EditNode::Bfd),
+            Node::BfdPeer | Node::BfdProfile => {
+                let label = node.label.as_deref().unwrap_or("");
+                if !r.editor.enter_label(label) {
+                    // Removed from another session meanwhile.
+                    return Answer::error(
+                        "% The node being edited no longer exists.\n",
+                        ret::WARNING_CONFIG_FAILED,
+                    );
+                }
+                None
+            }
+            _ => Some(EditNode::Top),
+        };
+        if let Some(n) = start {
+            r.editor.set_node(n);
+        }
+        let change = match r.editor.apply_line(line) {
+            Ok(c) => c,
+            Err(msg) => return config_error(&msg, line),
+        };
+        let mut output = String::new();
+        for w in &change.warnings {
+            let _ = writeln!(output, "{w}");
+        }
+        let next = match change.node {
+            EditNode::Top => NodePath::new(Node::Config),
+            EditNode::Bfd => NodePath::new(Node::Bfd),
+            n @ EditNode::Peer(_) => NodePath {
+                node: Node::BfdPeer,
+                label: r.editor.node_label(n),
+            },
+            n @ EditNode::Profile(_) => NodePath {
+                node: Node::BfdProfile,
+                label: r.editor.node_label(n),
+            },
+        };
+        if !defer {
+            self.push(&mut r).await;
+        }
+        Answer {
+            output,
+            ret: ret::SUCCESS,
+            node: (!stays).then_some(next),
+        }
+    }
+
+    /// Applies the edited configuration when it differs from what was
+    /// last applied. Authentication set over several lines waits until it
+    /// is complete.
+    async fn push(&self, r: &mut Running) {
+        let Ok(cfg) = r.editor.config() else {
+            return;
+        };
+        if cfg == r.applied {
+            return;
+        }
+        let debug_changed = cfg.debug != r.applied.debug;
+        let sessions_changed = cfg.peers != r.applied.peers || cfg.profiles != r.applied.profiles;
+        r.applied = cfg.clone();
+        if debug_changed {
+            self.control.debug_changed(any_debug(&r.applied.debug));
+        }
+        if sessions_changed {
+            if let Some(reg) = &self.registry {
+                reg.apply(cfg).await;
+            }
+        }
+    }
+
+    /// The daemon's `write terminal` text (FRR's `vty_write_config` for a
+    /// vtysh session: no "Current configuration" banner, no `end`).
+    async fn write_terminal(&self) -> String {
+        let cfg = {
+            let r = self.running.lock().await;
+            r.editor.config().unwrap_or_else(|_| r.applied.clone())
+        };
+        let (log_lines, log_commands) = self.control.log_config();
+        let mut out = String::from("frr version 8.4.4\nfrr defaults traditional\n!\n");
+        let _ = writeln!(out, "hostname {}", hostname());
+        out.push_str(&log_lines);
+        // One `!` per lib config writer, as FRR prints them.
+        out.push_str("!\n!\n!\n!\n");
+        if log_commands {
+            out.push_str("log commands\n");
+        }
+        out.push_str("!\n");
+        out.push_str(&cfg.render());
+        out.push_str("!\n");
+        out
+    }
+
+    /// FRR's `write memory` without integrated config: the old file kept as
+    /// `.sav`, the new one with a "saved from vty" header, mode 0640.
+    async fn write_memory(&self) -> Answer {
+        let Some(path) = &self.config_file else {
+            return Answer::error(
+                "Can't save to configuration file, using vtysh.\n",
+                ret::WARNING,
+            );
+        };
+        let text = format!(
+            "!\n! Zebra configuration saved from vty\n!   {}\n!\n{}",
+            local_time(),
+            self.write_terminal().await
+        );
+        match save_file(path, &text) {
+            Ok(()) => Answer::ok(format!("Configuration saved to {}\n", path.display())),
+            Err(e) => Answer::error(
+                format!("Can't open configuration file {}: {e}\n", path.display()),
+                ret::WARNING,
+            ),
+        }
+    }
+
+    fn daemon_command(&self, line: &str) -> Answer {
+        if let Some((out, code)) = self.control.command(line) {
+            return Answer::error(out, code);
+        }
+        match line {
+            "show memory" => Answer::ok(show_memory()),
+            l if l.starts_with("show thread cpu") => Answer::ok(show_thread_cpu()),
+            _ => Answer::error("% Not supported by bfdd-rs.\n", ret::WARNING),
         }
     }
 }
@@ -43,6 +318,165 @@ impl Backend for EngineBackend {
     fn peers(&self) -> Pin<Box<dyn Future<Output = Vec<PeerStatus>> + Send>> {
         Box::pin(EngineBackend::peers(self))
     }
+
+    fn command_seen(&self, line: &[u8]) {
+        self.control.log_command(&String::from_utf8_lossy(line));
+    }
+
+    fn request(&self, req: Request) -> Pin<Box<dyn Future<Output = Answer> + Send>> {
+        Box::pin(self.clone().request(req))
+    }
+}
+
+async fn snapshots(engine: &EngineHandle) -> Vec<SessionSnapshot> {
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    if engine.send(Command::Snapshot(tx)).is_err() {
+        return Vec::new();
+    }
+    rx.await.unwrap_or_default()
+}
+
+fn not_found(vrf: &Option<String>, sel: &vtysh_compat::PeerSelector) -> Answer {
+    let r = vtysh_compat::cli::render_show(
+        &vtysh_compat::cli::Command::ShowPeer {
+            vrf: vrf.clone(),
+            selector: sel.clone(),
+            counters: false,
+            json: false,
+        },
+        &[],
+    );
+    Answer::error(String::from_utf8_lossy(&r.output).into_owned(), r.ret)
+}
+
+/// The editor's refusal of `line` as FRR words it, with FRR's return code.
+fn config_error(msg: &str, line: &str) -> Answer {
+    if msg.starts_with("% profile name is longer") {
+        // FRR 8.4: a YANG length error, printed, yet the command succeeds.
+        let name = line.rsplit(' ').next().unwrap_or("");
+        return Answer::ok(format!(
+            "% Failed to edit configuration.\n\nYANG error(s):\n Unsatisfied length - string \"{name}\" length is not allowed.\n YANG path: Schema location \"/frr-bfdd:bfdd/bfd/profile/name\".\n"
+        ));
+    }
+    if msg == "% Command incomplete." {
+        return Answer::error(format!("{msg}\n"), ret::ERR_INCOMPLETE);
+    }
+    if let Some(rest) = msg.strip_prefix("% [bfdd] Unknown command: ") {
+        return Answer::error(
+            format!("% [BFD] Unknown command: {rest}\n"),
+            ret::ERR_NO_MATCH,
+        );
+    }
+    if let Some(why) = msg.strip_prefix("% Configuration failed: ") {
+        return Answer::error(
+            format!(
+                "% Configuration failed.\n\nError type: validation\nError description: {why}\n"
+            ),
+            ret::WARNING_CONFIG_FAILED,
+        );
+    }
+    Answer::error(format!("{msg}\n"), ret::WARNING_CONFIG_FAILED)
+}
+
+fn any_debug(d: &DebugFlags) -> bool {
+    d.peer || d.zebra || d.network || d.distributed
+}
+
+/// FRR's `show debugging` for bfdd.
+pub fn show_debugging(d: &DebugFlags) -> String {
+    let mut out = String::from("BFD debugging status:\n");
+    for (on, what) in [
+        (d.distributed, "Distributed BFD"),
+        (d.peer, "Peer events"),
+        (d.zebra, "Zebra events"),
+        (d.network, "Network layer"),
+    ] {
+        if on {
+            let _ = writeln!(out, "  {what} debugging is on.");
+        }
+    }
+    out
+}
+
+fn hostname() -> String {
+    std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .map(|h| h.trim().to_string())
+        .unwrap_or_else(|_| "localhost".to_string())
+}
+
+/// `YYYY/MM/DD HH:MM:SS` in local time, as FRR stamps saved configs.
+fn local_time() -> String {
+    // SAFETY: time(NULL) and localtime_r with a zeroed out-parameter.
+    unsafe {
+        let t = libc::time(std::ptr::null_mut());
+        let mut tm: libc::tm = std::mem::zeroed();
+        if libc::localtime_r(&t, &mut tm).is_null() {
+            return String::new();
+        }
+        format!(
+            "{:04}/{:02}/{:02} {:02}:{:02}:{:02}",
+            tm.tm_year + 1900,
+            tm.tm_mon + 1,
+            tm.tm_mday,
+            tm.tm_hour,
+            tm.tm_min,
+            tm.tm_sec
+        )
+    }
+}
+
+/// Write `text` to `path` the way FRR does: the old file becomes
+/// `PATH.sav`, the new one is written beside it and renamed into place.
+fn save_file(path: &std::path::Path, text: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut tmp = path.as_os_str().to_owned();
+    tmp.push(".tmp");
+    let mut sav = path.as_os_str().to_owned();
+    sav.push(".sav");
+    let mut f = std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .mode(0o640)
+        .open(&tmp)?;
+    f.write_all(text.as_bytes())?;
+    f.sync_all()?;
+    if path.exists() {
+        let _ = std::fs::copy(path, &sav);
+    }
+    std::fs::rename(&tmp, path)
+}
+
+/// `show memory`: FRR prints its allocator statistics; ours are the
+/// kernel's figures for the process.
+fn show_memory() -> String {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let mut out = String::from("System memory statistics (from /proc/self/status):\n");
+    for key in [
+        "VmPeak", "VmSize", "VmHWM", "VmRSS", "RssAnon", "VmData", "Threads",
+    ] {
+        if let Some(line) = status.lines().find(|l| l.starts_with(&format!("{key}:"))) {
+            let value = line[key.len() + 1..].trim();
+            let _ = writeln!(out, "  {:<22}{value}", format!("{key}:"));
+        }
+    }
+    out
+}
+
+/// `show thread cpu`: FRR's table layout; bfdd-rs has no FRR event loop to
+/// account, so the tables are empty.
+fn show_thread_cpu() -> String {
+    let mut out = String::new();
+    out.push_str("\nShowing statistics for pthread default\n");
+    out.push_str("--------------------------------------\n");
+    out.push_str("                               CPU (user+system): Real (wall-clock):\n");
+    out.push_str("Active   Runtime(ms)   Invoked Avg uSec Max uSecs Avg uSec Max uSecs  CPU_Warn Wall_Warn Starv_Warn Type   Thread\n");
+    out.push_str("\n\nTotal thread statistics\n-------------------------\n");
+    out.push_str("                               CPU (user+system): Real (wall-clock):\n");
+    out.push_str("Active   Runtime(ms)   Invoked Avg uSec Max uSecs Avg uSec Max uSecs  CPU_Warn Wall_Warn  Type  Thread\n");
+    out.push_str("    0          0.000         0        0         0        0         0         0         0          0  RWTEX  TOTAL\n");
+    out
 }
 
 /// FRR's name for a session state.
@@ -188,6 +622,70 @@ mod tests {
             (p.session_up, p.session_down, p.zebra_notifications),
             (2, 1, 3)
         );
+    }
+
+    #[test]
+    fn refusals_get_frr_text_and_codes() {
+        let a = config_error("% Command incomplete.", "detect-multiplier");
+        assert_eq!((a.output.as_str(), a.ret), ("% Command incomplete.\n", 4));
+        let a = config_error(
+            "% Configuration failed: When using link-local you must specify an interface",
+            "peer fe80::1",
+        );
+        assert_eq!(
+            a.output,
+            "% Configuration failed.\n\nError type: validation\nError description: When using link-local you must specify an interface\n"
+        );
+        assert_eq!(a.ret, 13);
+        let a = config_error("% local-address is required when using multihop", "peer x");
+        assert_eq!(a.ret, 13);
+        assert!(a.node.is_none());
+        let long = "p".repeat(65);
+        let a = config_error(
+            "% profile name is longer than 64 characters",
+            &format!("profile {long}"),
+        );
+        assert_eq!(a.ret, 0);
+        assert!(a
+            .output
+            .contains(&format!("string \"{long}\" length is not allowed")));
+    }
+
+    #[test]
+    fn show_debugging_lists_flags_in_frr_order() {
+        assert_eq!(
+            show_debugging(&DebugFlags::default()),
+            "BFD debugging status:\n"
+        );
+        let all = DebugFlags {
+            peer: true,
+            zebra: true,
+            network: true,
+            distributed: true,
+        };
+        assert_eq!(
+            show_debugging(&all),
+            "BFD debugging status:\n  Distributed BFD debugging is on.\n  Peer events debugging is on.\n  Zebra events debugging is on.\n  Network layer debugging is on.\n"
+        );
+    }
+
+    #[test]
+    fn saved_file_keeps_the_old_one_as_sav_with_mode_0640() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = std::env::temp_dir().join(format!("bfrs-v4-save-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("dir");
+        let path = dir.join("bfdd.conf");
+        std::fs::write(&path, "old\n").expect("old");
+        save_file(&path, "new\n").expect("save");
+        assert_eq!(std::fs::read_to_string(&path).expect("new"), "new\n");
+        assert_eq!(
+            std::fs::read_to_string(dir.join("bfdd.conf.sav")).expect("sav"),
+            "old\n"
+        );
+        let mode = std::fs::metadata(&path).expect("meta").permissions().mode();
+        assert_eq!(mode & 0o777, 0o640);
+        let _ = std::fs::remove_dir_all(&dir);
+        assert_eq!(local_time().len(), "2026/11/24 21:09:09".len());
     }
 
     #[test]

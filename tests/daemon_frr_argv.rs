@@ -14,39 +14,13 @@ use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-use nix::unistd::{Group, User};
+mod support;
 
-struct Netns(String);
+use support::{alive, frr_user, signal, wait_until, Netns};
 
-impl Netns {
-    fn new(tag: &str) -> Netns {
-        let name = format!("bfrs-pv-{tag}-{}", std::process::id());
-        let _ = Command::new("ip")
-            .args(["netns", "del", &name])
-            .stderr(Stdio::null())
-            .status();
-        let ok = Command::new("ip")
-            .args(["netns", "add", &name])
-            .status()
-            .is_ok_and(|s| s.success());
-        assert!(ok, "ip netns add {name} failed (needs root and iproute2)");
-        let ns = Netns(name);
-        for cmd in ["link set lo up", "addr add 127.0.0.2/8 dev lo"] {
-            let ok = Command::new("ip")
-                .args(["netns", "exec", &ns.0, "ip"])
-                .args(cmd.split_whitespace())
-                .status()
-                .is_ok_and(|s| s.success());
-            assert!(ok, "ip {cmd}");
-        }
-        ns
-    }
-}
-
-impl Drop for Netns {
-    fn drop(&mut self) {
-        let _ = Command::new("ip").args(["netns", "del", &self.0]).status();
-    }
+/// This file's namespaces: bfrs-pv-TAG-PID (its routers' directories too).
+fn netns(tag: &str) -> Netns {
+    Netns::new("bfrs-pv", tag)
 }
 
 /// A router's private file system: etc/ and run/ go over /etc/frr and
@@ -60,26 +34,17 @@ impl Router {
     fn new(tag: &str) -> Router {
         let base = std::env::temp_dir().join(format!("bfrs-pv-{tag}-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&base);
-        let u = User::from_name("frr")
-            .expect("getpwnam")
-            .expect("user frr (install FRR)");
-        let g = Group::from_name("frr")
-            .expect("getgrnam")
-            .expect("group frr");
+        let (uid, gid) = frr_user();
         for d in ["etc", "run", "cwd", "bin"] {
             let p = base.join(d);
             std::fs::create_dir_all(&p).expect("mkdir");
             // As FRR's packages and topotests set them up.
             if d != "bin" {
-                std::os::unix::fs::chown(&p, Some(u.uid.as_raw()), Some(g.gid.as_raw()))
-                    .expect("chown");
+                std::os::unix::fs::chown(&p, Some(uid), Some(gid)).expect("chown");
             }
         }
         std::fs::copy(env!("CARGO_BIN_EXE_bfdd-rs"), base.join("bin/bfdd")).expect("install");
-        Router {
-            base,
-            frr_uid: u.uid.as_raw(),
-        }
+        Router { base, frr_uid: uid }
     }
 
     fn path(&self, p: &str) -> PathBuf {
@@ -157,29 +122,6 @@ fn vtysh(pid: i32, cmd: &str) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
-fn wait_until(what: &str, secs: u64, mut f: impl FnMut() -> bool) {
-    let deadline = Instant::now() + Duration::from_secs(secs);
-    while !f() {
-        assert!(Instant::now() < deadline, "timed out waiting for {what}");
-        std::thread::sleep(Duration::from_millis(50));
-    }
-}
-
-fn alive(pid: i32) -> bool {
-    match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
-        Ok(stat) => stat
-            .rsplit_once(')')
-            .and_then(|(_, rest)| rest.split_whitespace().next())
-            .is_some_and(|state| state != "Z" && state != "X"),
-        Err(_) => false,
-    }
-}
-
-fn signal(pid: i32, sig: i32) {
-    // SAFETY: plain kill(2) of the daemon this test started.
-    assert_eq!(unsafe { libc::kill(pid, sig) }, 0, "kill {pid} {sig}");
-}
-
 /// The running daemon: the pid file's process, live, the installed `bfdd`.
 fn daemon(r: &Router, out: &Output) -> i32 {
     assert!(
@@ -214,7 +156,7 @@ const TOPOTEST_ARGV: [&str; 6] = [
 
 #[test]
 fn topotest_argv_missing_config_sigkill_restart_sigterm() {
-    let ns = Netns::new("topo");
+    let ns = netns("topo");
     let r = Router::new("topo");
 
     // No /etc/frr/bfdd.conf: FRR logs it and runs with an empty config.
@@ -267,7 +209,7 @@ fn topotest_argv_missing_config_sigkill_restart_sigterm() {
 
 #[test]
 fn debian_argv_tcp_vty_and_sigint() {
-    let ns = Netns::new("deb");
+    let ns = netns("deb");
     let r = Router::new("deb");
     std::fs::write(r.path("etc/bfdd.conf"), CONFIG).expect("config");
 

@@ -4,43 +4,14 @@
 //! ifindex. Needs root and iproute2; the namespace is removed even on failure.
 
 use std::os::fd::AsRawFd;
-use std::process::Command;
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use bfdd_rs::engine::LinkInfo;
 
-struct Netns(String);
+mod support;
 
-impl Netns {
-    fn new(tag: &str) -> Netns {
-        let name = format!("bfrs-dm-{tag}-{}", std::process::id());
-        let _ = Command::new("ip")
-            .args(["netns", "del", &name])
-            .stderr(std::process::Stdio::null())
-            .status();
-        let ok = Command::new("ip")
-            .args(["netns", "add", &name])
-            .status()
-            .map(|s| s.success())
-            .unwrap_or(false);
-        assert!(ok, "ip netns add {name} failed (needs root and iproute2)");
-        Netns(name)
-    }
-
-    fn ip(&self, args: &str) {
-        let mut full = vec!["netns", "exec", &self.0, "ip"];
-        full.extend(args.split_whitespace());
-        let st = Command::new("ip").args(&full).status().expect("run ip");
-        assert!(st.success(), "ip {args} failed");
-    }
-}
-
-impl Drop for Netns {
-    fn drop(&mut self) {
-        let _ = Command::new("ip").args(["netns", "del", &self.0]).status();
-    }
-}
+use support::Netns;
 
 /// Run the watcher on a thread that has entered the namespace, sending every
 /// snapshot to the returned channel.
@@ -92,7 +63,7 @@ fn find<'a>(links: &'a [LinkInfo], name: &str) -> Option<&'a LinkInfo> {
 
 #[test]
 fn links_follow_the_kernel() {
-    let ns = Netns::new("nl");
+    let ns = Netns::bare("bfrs-dm", "nl");
     let rx = start_watcher(&ns);
 
     let first = wait_for(&rx, "initial dump", |l| find(l, "lo").is_some());

@@ -8,101 +8,25 @@
 //! Started as another user, it runs as it is and says so.
 //! Needs root, iproute2 and the frr user of an installed FRR.
 
-use std::io::{Read, Write};
 use std::os::unix::fs::MetadataExt;
-use std::os::unix::net::UnixStream;
-use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-use nix::unistd::{Group, User};
+mod support;
 
-struct Netns(String);
+use support::{alive, brief, frr_ids, wait_until, Netns, Reap, Scratch};
 
-impl Netns {
-    fn new(tag: &str) -> Netns {
-        let name = format!("bfrs-pv-{tag}-{}", std::process::id());
-        let _ = Command::new("ip")
-            .args(["netns", "del", &name])
-            .stderr(Stdio::null())
-            .status();
-        let ok = Command::new("ip")
-            .args(["netns", "add", &name])
-            .status()
-            .is_ok_and(|s| s.success());
-        assert!(ok, "ip netns add {name} failed (needs root and iproute2)");
-        let ns = Netns(name);
-        for cmd in ["link set lo up", "addr add 127.0.0.2/8 dev lo"] {
-            let ok = Command::new("ip")
-                .args(["netns", "exec", &ns.0, "ip"])
-                .args(cmd.split_whitespace())
-                .status()
-                .is_ok_and(|s| s.success());
-            assert!(ok, "ip {cmd}");
-        }
-        ns
-    }
+/// This file's namespaces and directories: bfrs-pv-TAG-PID.
+const PREFIX: &str = "bfrs-pv";
+
+fn netns(tag: &str) -> Netns {
+    Netns::new(PREFIX, tag)
 }
 
-impl Drop for Netns {
-    fn drop(&mut self) {
-        let _ = Command::new("ip").args(["netns", "del", &self.0]).status();
-    }
-}
-
-/// Scratch directory; on drop, kills a daemon still named in its pid file.
-struct Scratch(PathBuf);
-
-impl Scratch {
-    /// Owned by `owner` (uid, gid) when given, else by root.
-    fn new(tag: &str, owner: Option<(u32, u32)>) -> Scratch {
-        let p = std::env::temp_dir().join(format!("bfrs-pv-{tag}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&p);
-        std::fs::create_dir_all(&p).expect("scratch dir");
-        if let Some((u, g)) = owner {
-            std::os::unix::fs::chown(&p, Some(u), Some(g)).expect("chown scratch");
-        }
-        Scratch(p)
-    }
-
-    fn path(&self, name: &str) -> PathBuf {
-        self.0.join(name)
-    }
-
-    fn pid(&self) -> Option<i32> {
-        std::fs::read_to_string(self.path("bfdd.pid"))
-            .ok()?
-            .trim()
-            .parse()
-            .ok()
-    }
-
-    fn log(&self) -> String {
-        std::fs::read_to_string(self.path("bfdd.log")).unwrap_or_default()
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        if let Some(pid) = self.pid() {
-            // SAFETY: plain kill(2) of the daemon this test started.
-            unsafe { libc::kill(pid, libc::SIGKILL) };
-        }
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-fn frr_ids() -> (u32, u32, u32) {
-    let u = User::from_name("frr")
-        .expect("getpwnam")
-        .expect("user frr (install FRR)");
-    let g = Group::from_name("frr")
-        .expect("getgrnam")
-        .expect("group frr");
-    let v = Group::from_name("frrvty")
-        .expect("getgrnam")
-        .expect("group frrvty");
-    (u.uid.as_raw(), g.gid.as_raw(), v.gid.as_raw())
+/// Owned by `owner` (uid, gid) when given, else by root; on drop, kills a
+/// daemon still named in its pid file.
+fn scratch(tag: &str, owner: Option<(u32, u32)>) -> Scratch {
+    Scratch::new(PREFIX, tag, Reap::Kill).owned_by(owner)
 }
 
 /// Both ends of one session, bound to lo (SO_BINDTODEVICE after the switch).
@@ -149,52 +73,6 @@ fn start_as(ns: &Netns, dir: &Scratch, wrap: &[&str], extra: &[&str]) -> Output 
     child.wait_with_output().expect("output")
 }
 
-/// One vty command: text + NUL; answer is output + 00 00 00 <status>.
-fn vty(conn: &mut UnixStream, cmd: &str) -> (String, u8) {
-    conn.write_all(cmd.as_bytes()).expect("vty write");
-    conn.write_all(&[0]).expect("vty write");
-    let mut out = Vec::new();
-    let mut buf = [0u8; 4096];
-    loop {
-        let n = conn.read(&mut buf).expect("vty read");
-        assert!(n > 0, "vty closed during {cmd:?}");
-        out.extend_from_slice(&buf[..n]);
-        if out.len() >= 4 && out[out.len() - 4..out.len() - 1] == [0, 0, 0] {
-            let status = out[out.len() - 1];
-            out.truncate(out.len() - 4);
-            return (String::from_utf8_lossy(&out).into_owned(), status);
-        }
-    }
-}
-
-fn brief(sock: &Path) -> String {
-    let mut c = UnixStream::connect(sock).expect("connect to bfdd.vty");
-    c.set_read_timeout(Some(Duration::from_secs(5)))
-        .expect("timeout");
-    assert_eq!(vty(&mut c, "enable").1, 0);
-    let (out, status) = vty(&mut c, "show bfd peers brief");
-    assert_eq!(status, 0, "show bfd peers brief: {out}");
-    out
-}
-
-fn wait_until(what: &str, mut f: impl FnMut() -> bool) {
-    let deadline = Instant::now() + Duration::from_secs(5);
-    while !f() {
-        assert!(Instant::now() < deadline, "timed out waiting for {what}");
-        std::thread::sleep(Duration::from_millis(50));
-    }
-}
-
-fn alive(pid: i32) -> bool {
-    match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
-        Ok(stat) => stat
-            .rsplit_once(')')
-            .and_then(|(_, rest)| rest.split_whitespace().next())
-            .is_some_and(|state| state != "Z" && state != "X"),
-        Err(_) => false,
-    }
-}
-
 /// `Key:` line of a /proc status file, split into words.
 fn status_field(status: &str, key: &str) -> Vec<String> {
     status
@@ -218,8 +96,8 @@ const SYS_MODULE: u64 = 1 << 16;
 #[test]
 fn runs_as_frr_with_kept_capabilities_and_sessions_come_up() {
     let (uid, gid, vty_gid) = frr_ids();
-    let ns = Netns::new("drop");
-    let dir = Scratch::new("drop", Some((uid, gid)));
+    let ns = netns("drop");
+    let dir = scratch("drop", Some((uid, gid)));
     std::fs::write(dir.path("bfdd.conf"), CONFIG).expect("config");
 
     let out = start(&ns, &dir, &["-u", "frr", "-g", "frr"]);
@@ -246,7 +124,7 @@ fn runs_as_frr_with_kept_capabilities_and_sessions_come_up() {
     // The session must come up: the engine bound 3784 and opened its
     // per-session sockets after the switch.
     let sock = dir.path("bfdd.vty");
-    wait_until("both sessions up", || {
+    wait_until("both sessions up", 5, || {
         brief(&sock).matches(" up ").count() == 2
     });
 
@@ -277,7 +155,7 @@ fn runs_as_frr_with_kept_capabilities_and_sessions_come_up() {
     // SIGTERM: clean exit, and the unprivileged daemon removes its files.
     // SAFETY: plain kill(2) of the daemon this test started.
     assert_eq!(unsafe { libc::kill(pid, libc::SIGTERM) }, 0);
-    wait_until("daemon exit", || !alive(pid));
+    wait_until("daemon exit", 5, || !alive(pid));
     assert!(!sock.exists(), "vty socket left behind");
     assert!(dir.pid().is_none(), "pid file left behind");
     let log = dir.log();
@@ -287,8 +165,8 @@ fn runs_as_frr_with_kept_capabilities_and_sessions_come_up() {
 
 #[test]
 fn unknown_user_or_group_stops_the_daemon() {
-    let ns = Netns::new("nouser");
-    let dir = Scratch::new("nouser", None);
+    let ns = netns("nouser");
+    let dir = scratch("nouser", None);
     std::fs::write(dir.path("bfdd.conf"), CONFIG).expect("config");
     for (args, text) in [
         (
@@ -312,10 +190,10 @@ fn unknown_user_or_group_stops_the_daemon() {
 #[test]
 fn explicit_user_needs_writable_state_dirs_default_user_stays_root() {
     frr_ids();
-    let ns = Netns::new("rootdir");
+    let ns = netns("rootdir");
     // Owned by root, mode 0755: frr could create files there but never
     // remove them.
-    let dir = Scratch::new("rootdir", None);
+    let dir = scratch("rootdir", None);
     std::fs::write(dir.path("bfdd.conf"), CONFIG).expect("config");
 
     let out = start(&ns, &dir, &["-u", "frr"]);
@@ -333,15 +211,15 @@ fn explicit_user_needs_writable_state_dirs_default_user_stays_root() {
     assert!(dir.log().contains("staying root"), "{}", dir.log());
     // SAFETY: plain kill(2) of the daemon this test started.
     assert_eq!(unsafe { libc::kill(pid, libc::SIGTERM) }, 0);
-    wait_until("daemon exit", || !alive(pid));
+    wait_until("daemon exit", 5, || !alive(pid));
     assert!(dir.pid().is_none() && !dir.path("bfdd.vty").exists());
 }
 
 #[test]
 fn not_started_as_root_runs_as_it_is() {
     let (uid, gid, _) = frr_ids();
-    let ns = Netns::new("user");
-    let dir = Scratch::new("user", Some((uid, gid)));
+    let ns = netns("user");
+    let dir = scratch("user", Some((uid, gid)));
     std::fs::write(dir.path("bfdd.conf"), CONFIG).expect("config");
     let out = start_as(&ns, &dir, &["runuser", "-u", "frr", "--"], &["-u", "frr"]);
     assert!(out.status.success(), "{out:?}\n{}", dir.log());
@@ -353,6 +231,6 @@ fn not_started_as_root_runs_as_it_is() {
     );
     // SAFETY: plain kill(2) of the daemon this test started.
     assert_eq!(unsafe { libc::kill(pid, libc::SIGTERM) }, 0);
-    wait_until("daemon exit", || !alive(pid));
+    wait_until("daemon exit", 5, || !alive(pid));
     assert!(dir.pid().is_none() && !dir.path("bfdd.vty").exists());
 }

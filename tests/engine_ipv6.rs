@@ -8,12 +8,9 @@ mod engine_support;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use std::time::{Duration, Instant};
 
-use bfdd_rs::engine::{
-    self, Command, EngineOptions, LinkInfo, Notification, SessionKey, SessionSpec,
-};
+use bfdd_rs::engine::{self, Command, EngineOptions, Notification, SessionKey, SessionSpec};
 use bfdd_rs::packet::State;
-use bfdd_rs::session::SessionParams;
-use engine_support::{in_private_netns, ip, lo_ifindex};
+use engine_support::{fast_spec, in_private_netns, ip, lo_links};
 use tokio::sync::mpsc::{unbounded_channel, UnboundedReceiver};
 
 const A6: Ipv6Addr = Ipv6Addr::new(0x2001, 0xdb8, 0, 0, 0, 0, 0, 1);
@@ -32,40 +29,20 @@ fn wait_up(rx: &mut UnboundedReceiver<Notification>, within: Duration) -> bool {
 }
 
 fn spec(peer: Ipv6Addr, local: Ipv6Addr, multihop: bool) -> SessionSpec {
-    SessionSpec {
-        key: SessionKey {
-            peer: IpAddr::V6(peer),
-            local: Some(IpAddr::V6(local)),
-            ifname: if multihop { None } else { Some("lo".into()) },
-            vrf: "default".into(),
-            multihop,
-        },
-        params: SessionParams {
-            desired_min_tx: 50_000,
-            required_min_rx: 50_000,
-            ..SessionParams::default()
-        },
-        auth: None,
-        minimum_ttl: 254,
-        configured: true,
-        echo_mode: false,
-        echo_transmit_interval: 50_000,
-    }
+    fast_spec(SessionKey {
+        peer: IpAddr::V6(peer),
+        local: Some(IpAddr::V6(local)),
+        ifname: if multihop { None } else { Some("lo".into()) },
+        vrf: "default".into(),
+        multihop,
+    })
 }
 
 fn two_engines_over_ipv6() {
     ip("-6 addr add 2001:db8::1/128 dev lo nodad");
     ip("-6 addr add 2001:db8::2/128 dev lo nodad");
 
-    let lo_index = lo_ifindex();
-    let links = || {
-        Command::Links(vec![LinkInfo {
-            ifindex: lo_index,
-            name: "lo".into(),
-            up: true,
-            addrs: vec![IpAddr::V6(A6), IpAddr::V6(B6)],
-        }])
-    };
+    let links = || lo_links(vec![IpAddr::V6(A6), IpAddr::V6(B6)]);
     let start = |v4: Ipv4Addr, v6: Ipv6Addr| {
         let (tx, rx) = unbounded_channel();
         let opts = EngineOptions {

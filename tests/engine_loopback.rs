@@ -13,12 +13,11 @@ use std::time::{Duration, Instant};
 
 use bfdd_rs::auth::AuthType;
 use bfdd_rs::engine::{
-    self, AuthSpec, Command, EngineHandle, EngineOptions, LinkInfo, Notification, SessionKey,
+    self, AuthSpec, Command, EngineHandle, EngineOptions, Notification, SessionKey,
     SessionSnapshot, SessionSpec,
 };
 use bfdd_rs::packet::{Diag, State};
-use bfdd_rs::session::SessionParams;
-use engine_support::{in_private_netns, lo_ifindex};
+use engine_support::{fast_spec, in_private_netns, lo_links};
 use tokio::sync::mpsc::{unbounded_channel, UnboundedReceiver};
 
 static SERIAL: Mutex<()> = Mutex::new(());
@@ -110,39 +109,17 @@ impl Drop for Node {
 }
 
 fn lo(addrs: &[Ipv4Addr]) -> Command {
-    Command::Links(vec![LinkInfo {
-        ifindex: lo_ifindex(),
-        name: "lo".into(),
-        up: true,
-        addrs: addrs.iter().map(|a| IpAddr::V4(*a)).collect(),
-    }])
-}
-
-fn fast() -> SessionParams {
-    SessionParams {
-        desired_min_tx: 50_000,
-        required_min_rx: 50_000,
-        detect_mult: 3,
-        ..SessionParams::default()
-    }
+    lo_links(addrs.iter().map(|a| IpAddr::V4(*a)).collect())
 }
 
 fn spec(peer: Ipv4Addr, local: Ipv4Addr, ifname: Option<&str>, multihop: bool) -> SessionSpec {
-    SessionSpec {
-        key: SessionKey {
-            peer: IpAddr::V4(peer),
-            local: Some(IpAddr::V4(local)),
-            ifname: ifname.map(str::to_string),
-            vrf: "default".into(),
-            multihop,
-        },
-        params: fast(),
-        auth: None,
-        minimum_ttl: 254,
-        configured: true,
-        echo_mode: false,
-        echo_transmit_interval: 50_000,
-    }
+    fast_spec(SessionKey {
+        peer: IpAddr::V4(peer),
+        local: Some(IpAddr::V4(local)),
+        ifname: ifname.map(str::to_string),
+        vrf: "default".into(),
+        multihop,
+    })
 }
 
 fn pair() -> (Node, Node) {
@@ -309,6 +286,65 @@ fn sessions_stay_down_before_links_body() {
         b.wait_state(State::Up, WAIT).is_some(),
         "B comes Up after Links"
     );
+}
+
+#[test]
+fn remote_cbit_and_notification_counter() {
+    run(remote_cbit_and_notification_counter_body);
+}
+
+/// The Up notification carries the C bit the peer sends; reportable
+/// changes and `CountNotification` count in `zebra_notifications`.
+fn remote_cbit_and_notification_counter_body() {
+    // The remote C bit of the next change to Up.
+    let up_cbit = |n: &mut Node| {
+        let deadline = Instant::now() + WAIT;
+        while Instant::now() < deadline {
+            match n.events.try_recv() {
+                Ok(Notification::StateChanged {
+                    to: State::Up,
+                    remote_cbit,
+                    ..
+                }) => return remote_cbit,
+                Ok(_) => {}
+                Err(_) => std::thread::sleep(Duration::from_millis(5)),
+            }
+        }
+        panic!("no change to Up");
+    };
+    let (mut a, mut b) = pair();
+    let mut sa = spec(B, A, None, false);
+    sa.params.control_plane_independent = true;
+    let sb = spec(A, B, None, false);
+    a.send(Command::Upsert(sa.clone()));
+    b.send(Command::Upsert(sb.clone()));
+    assert!(!up_cbit(&mut a), "B sends no C bit");
+    assert!(up_cbit(&mut b), "A sends the C bit");
+    // Only the change to Up is reportable (Down -> Init is not).
+    let counts = |n: &Node| {
+        let c = n.snapshot()[0].counters;
+        (c.session_up, c.session_down, c.zebra_notifications)
+    };
+    assert_eq!(counts(&a), (1, 0, 1));
+    assert_eq!(counts(&b), (1, 0, 1));
+    a.send(Command::CountNotification(sa.key.clone()));
+    // Unknown key: ignored.
+    a.send(Command::CountNotification(sb.key.clone()));
+    assert_eq!(counts(&a), (1, 0, 2));
+
+    // B shut down: B Up -> AdminDown, A Up -> Down; both reportable.
+    let mut shut = sb.clone();
+    shut.params.admin_down = true;
+    b.send(Command::Upsert(shut));
+    assert!(a.wait_state(State::Down, WAIT).is_some(), "A goes Down");
+    assert_eq!(counts(&a), (1, 1, 3));
+    assert_eq!(counts(&b), (1, 1, 2));
+    // No shutdown: B AdminDown -> Down (reportable), both back Up.
+    b.send(Command::Upsert(sb));
+    assert!(up_cbit(&mut b));
+    assert!(!up_cbit(&mut a));
+    assert_eq!(counts(&a), (2, 1, 4));
+    assert_eq!(counts(&b), (2, 1, 4));
 }
 
 /// A Down packet with Your Discriminator 0, by hand (RFC 5880 §4.1).

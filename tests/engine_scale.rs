@@ -10,36 +10,21 @@ use std::collections::HashSet;
 use std::net::{IpAddr, Ipv4Addr};
 use std::time::{Duration, Instant};
 
-use bfdd_rs::engine::{
-    self, Command, EngineOptions, LinkInfo, Notification, SessionKey, SessionSpec,
-};
+use bfdd_rs::engine::{self, Command, EngineOptions, Notification, SessionKey, SessionSpec};
 use bfdd_rs::packet::State;
-use bfdd_rs::session::SessionParams;
-use engine_support::{in_private_netns, lo_ifindex};
+use engine_support::{fast_spec, in_private_netns, lo_links};
 use tokio::sync::mpsc::unbounded_channel;
 
 const PAIRS: u8 = 100;
 
 fn spec(peer: Ipv4Addr, local: Ipv4Addr) -> SessionSpec {
-    SessionSpec {
-        key: SessionKey {
-            peer: IpAddr::V4(peer),
-            local: Some(IpAddr::V4(local)),
-            ifname: None,
-            vrf: "default".into(),
-            multihop: false,
-        },
-        params: SessionParams {
-            desired_min_tx: 50_000,
-            required_min_rx: 50_000,
-            ..SessionParams::default()
-        },
-        auth: None,
-        minimum_ttl: 254,
-        configured: true,
-        echo_mode: false,
-        echo_transmit_interval: 50_000,
-    }
+    fast_spec(SessionKey {
+        peer: IpAddr::V4(peer),
+        local: Some(IpAddr::V4(local)),
+        ifname: None,
+        vrf: "default".into(),
+        multihop: false,
+    })
 }
 
 fn body() {
@@ -53,13 +38,7 @@ fn body() {
         .flat_map(|k| [Ipv4Addr::new(127, 0, 1, k), Ipv4Addr::new(127, 0, 2, k)])
         .map(IpAddr::V4)
         .collect();
-    h.send(Command::Links(vec![LinkInfo {
-        ifindex: lo_ifindex(),
-        name: "lo".into(),
-        up: true,
-        addrs,
-    }]))
-    .unwrap();
+    h.send(lo_links(addrs)).unwrap();
     for k in 1..=PAIRS {
         let (x, y) = (Ipv4Addr::new(127, 0, 1, k), Ipv4Addr::new(127, 0, 2, k));
         h.send(Command::Upsert(spec(x, y))).unwrap();

@@ -686,6 +686,63 @@ fn rfc5880_4_1_c_and_a_bits_in_built_packets() {
 }
 
 #[test]
+fn rfc5880_4_1_remote_c_bit_follows_every_accepted_packet() {
+    let t0 = Instant::now();
+    let mut s = new_session(SessionParams::default(), t0);
+    assert!(
+        !s.remote_control_plane_independent(),
+        "false before any packet"
+    );
+    let with_c = |mut p: ControlPacket<'static>| {
+        p.control_plane_independent = true;
+        p
+    };
+    // Down -> Init on a Down with C: learned with the state change.
+    s.handle_rx(&with_c(pkt(State::Down, 0)), t0);
+    assert!(s.remote_control_plane_independent());
+    // A packet with F but no C (FRR 8.4 reads F as C; we read the C bit).
+    s.handle_rx(&with_final(pkt(State::Init, LOCAL)), t0 + ms(10));
+    assert_eq!(s.state(), State::Up);
+    assert!(!s.remote_control_plane_independent(), "F is not C");
+    // Without a state change, too.
+    s.handle_rx(&with_c(pkt(State::Up, LOCAL)), t0 + ms(20));
+    assert!(s.remote_control_plane_independent());
+    // A packet the session discards (§6.8.6: My Discriminator 0) changes nothing.
+    let mut bad = pkt(State::Up, LOCAL);
+    bad.my_discr = 0;
+    s.handle_rx(&bad, t0 + ms(30));
+    assert!(s.remote_control_plane_independent());
+    // AdminDown discards everything, the C bit included.
+    s.set_params(
+        SessionParams {
+            admin_down: true,
+            ..SessionParams::default()
+        },
+        t0 + ms(40),
+    );
+    s.handle_rx(&pkt(State::Up, LOCAL), t0 + ms(50));
+    assert!(s.remote_control_plane_independent());
+}
+
+#[test]
+fn reportable_transitions_are_up_down_from_up_and_admin_down() {
+    use bfdd_rs::session::reportable_transition as r;
+    use State::*;
+    assert!(r(Down, Up) && r(Init, Up));
+    assert!(r(Up, Down));
+    assert!(!r(Init, Down) && !r(Down, Init) && !r(Up, Up) && !r(Down, Down));
+    assert!(r(Up, AdminDown) && r(Down, AdminDown) && r(Init, AdminDown));
+    assert!(r(AdminDown, Down));
+    assert!(!r(AdminDown, AdminDown));
+    let sc = StateChange {
+        from: Up,
+        to: Down,
+        diag: Diag::CONTROL_DETECTION_TIME_EXPIRED,
+    };
+    assert!(sc.reportable());
+}
+
+#[test]
 fn rfc5880_6_8_7_packet_contents() {
     let t0 = Instant::now();
     let params = SessionParams {

@@ -9,6 +9,8 @@ mod parse;
 mod render;
 mod resolve;
 
+pub use parse::{ConfigEditor, EditNode, NodeChange};
+
 #[cfg(test)]
 mod tests;
 

@@ -17,6 +17,8 @@ use crate::auth::AuthType;
 const INCOMPLETE: &str = "% Command incomplete.";
 const ECHO_ONLY_SINGLE_HOP: &str = "% Echo mode is only available for single hop sessions.";
 const TTL_ONLY_MULTI_HOP: &str = "% Minimum TTL is only available for multi hop sessions.";
+const NO_TTL_ON_SINGLE_HOP: &str =
+    "% Failed to edit configuration.\n\nYANG error(s):\n Not found node \"minimum-ttl\" in path.";
 const ECHO_WARNING: &str =
     "% Echo mode works correctly for IPv4, but only works when the peer is also FRR for IPv6.";
 /// Linux IFNAMSIZ - 1.
@@ -26,13 +28,25 @@ const MAX_VRF_LEN: usize = 35;
 /// yang/frr-bfdd.yang profile-name.
 const MAX_PROFILE_NAME_LEN: usize = 64;
 
-/// FRR's CLI node the reader is in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Node {
+/// FRR's CLI node the reader is in. Peer and profile nodes hold the index
+/// of their entry in the editor's lists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum EditNode {
+    #[default]
     Top,
     Bfd,
     Peer(usize),
     Profile(usize),
+}
+
+type Node = EditNode;
+
+/// What one line did: the node the editor is now in and any warnings the
+/// command printed while succeeding (FRR's echo-mode notice).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NodeChange {
+    pub node: EditNode,
+    pub warnings: Vec<String>,
 }
 
 /// What a node made of a line.
@@ -45,42 +59,58 @@ enum Outcome {
 
 /// Auth lines seen in one node, with their line numbers, checked once the
 /// whole file is read (a node may be re-entered, so its lines can be apart).
-#[derive(Debug, Default)]
+#[derive(Debug, Clone, Default)]
 struct AuthDraft {
     auth_type: Option<(AuthType, usize)>,
     key_id: Option<(u8, usize)>,
     secret: Option<(Vec<u8>, usize)>,
 }
 
-struct Parser<'a> {
-    file: &'a str,
-    lines: Vec<&'a str>,
-    /// Line being parsed (1-based).
+/// The one semantic reader of bfdd configuration, fed a line at a time in
+/// its current node, as FRR's CLI is: the config file loader and the vty's
+/// configuration commands both go through it.
+#[derive(Debug, Clone, Default)]
+pub struct ConfigEditor {
+    /// Line being applied (1-based); labels auth errors.
     lineno: usize,
     peers: Vec<(PeerConfig, AuthDraft)>,
     profiles: Vec<(ProfileConfig, AuthDraft)>,
     debug: DebugFlags,
     node: Node,
+    /// Warnings of the line being applied.
+    warnings: Vec<String>,
 }
 
 pub(super) fn parse(text: &str, file: &str) -> Result<Config, ConfigError> {
-    let mut p = Parser {
-        file,
-        lines: text.lines().collect(),
-        lineno: 0,
-        peers: Vec::new(),
-        profiles: Vec::new(),
-        debug: DebugFlags::default(),
-        node: Node::Top,
-    };
-    for i in 0..p.lines.len() {
-        p.lineno = i + 1;
-        let raw = p.lines[i];
-        if let Err(message) = p.line(raw) {
-            return Err(p.error(p.lineno, message));
+    let lines: Vec<&str> = text.lines().collect();
+    let mut p = ConfigEditor::new();
+    for (i, raw) in lines.iter().enumerate() {
+        p.lineno = i;
+        match p.apply_line(raw) {
+            Ok(change) => {
+                for w in change.warnings {
+                    tracing::warn!("{file}:{}: {w}", i + 1);
+                }
+            }
+            Err(message) => return Err(file_error(file, &lines, i + 1, message)),
         }
     }
-    p.finish()
+    p.config()
+        .map_err(|(line, message)| file_error(file, &lines, line, message))
+}
+
+fn file_error(file: &str, lines: &[&str], line: usize, message: String) -> ConfigError {
+    let text = line
+        .checked_sub(1)
+        .and_then(|i| lines.get(i))
+        .map(|l| shown_line(l))
+        .unwrap_or_default();
+    ConfigError {
+        file: file.to_string(),
+        line,
+        message,
+        text,
+    }
 }
 
 /// The line as shown in errors: trimmed, with a secret replaced.
@@ -165,18 +195,108 @@ struct PeerArgs {
     vrf: String,
 }
 
-impl Parser<'_> {
-    fn error(&self, line: usize, message: String) -> ConfigError {
-        let text = line
-            .checked_sub(1)
-            .and_then(|i| self.lines.get(i))
-            .map(|l| shown_line(l))
-            .unwrap_or_default();
-        ConfigError {
-            file: self.file.to_string(),
-            line,
-            message,
-            text,
+impl ConfigEditor {
+    /// An empty configuration, at top level.
+    pub fn new() -> ConfigEditor {
+        ConfigEditor::default()
+    }
+
+    /// Continue editing a configuration read earlier.
+    pub fn from_config(cfg: &Config) -> ConfigEditor {
+        let draft = |s: &Settings| match &s.auth {
+            None => AuthDraft::default(),
+            Some(a) => AuthDraft {
+                auth_type: Some((a.auth_type, 0)),
+                key_id: Some((a.key_id, 0)),
+                secret: Some((a.secret.clone(), 0)),
+            },
+        };
+        ConfigEditor {
+            peers: cfg
+                .peers
+                .iter()
+                .map(|p| (p.clone(), draft(&p.settings)))
+                .collect(),
+            profiles: cfg
+                .profiles
+                .iter()
+                .map(|p| (p.clone(), draft(&p.settings)))
+                .collect(),
+            debug: cfg.debug,
+            ..ConfigEditor::default()
+        }
+    }
+
+    pub fn node(&self) -> EditNode {
+        self.node
+    }
+
+    pub fn set_node(&mut self, node: EditNode) {
+        self.node = node;
+    }
+
+    /// Runs one line in the current node (a line the node does not know is
+    /// retried in its parents, as FRR's config reader does). On error the
+    /// configuration and node are unchanged.
+    pub fn apply_line(&mut self, raw: &str) -> Result<NodeChange, String> {
+        self.lineno += 1;
+        self.warnings.clear();
+        self.line(raw)?;
+        Ok(NodeChange {
+            node: self.node,
+            warnings: std::mem::take(&mut self.warnings),
+        })
+    }
+
+    /// A name for a peer or profile node that survives other entries being
+    /// added or removed: the command that enters it (`peer ADDR ...` with
+    /// only its key options, `profile NAME`). None for other nodes.
+    pub fn node_label(&self, node: EditNode) -> Option<String> {
+        match node {
+            Node::Peer(i) => {
+                let (p, _) = self.peers.get(i)?;
+                let mut s = format!("peer {}", p.peer);
+                if p.multihop {
+                    s.push_str(" multihop");
+                    if let Some(l) = p.local_address {
+                        s.push_str(&format!(" local-address {l}"));
+                    }
+                }
+                if p.vrf != DEFAULT_VRF {
+                    s.push_str(&format!(" vrf {}", p.vrf));
+                }
+                if let (false, Some(i)) = (p.multihop, &p.interface) {
+                    s.push_str(&format!(" interface {i}"));
+                }
+                Some(s)
+            }
+            Node::Profile(i) => Some(format!("profile {}", self.profiles.get(i)?.0.name)),
+            Node::Top | Node::Bfd => None,
+        }
+    }
+
+    /// Enters the node `label` (from [`node_label`]) names; false when that
+    /// peer or profile no longer exists.
+    pub fn enter_label(&mut self, label: &str) -> bool {
+        let toks: Vec<&str> = label.split_whitespace().collect();
+        let found = match toks.as_slice() {
+            ["profile", name] => self
+                .profiles
+                .iter()
+                .position(|(p, _)| p.name == *name)
+                .map(Node::Profile),
+            ["peer", rest @ ..] => parse_peer_args(rest, label)
+                .ok()
+                .and_then(|a| self.find_peer(&a))
+                .map(Node::Peer),
+            _ => None,
+        };
+        match found {
+            Some(n) => {
+                self.node = n;
+                true
+            }
+            None => false,
         }
     }
 
@@ -396,7 +516,7 @@ impl Parser<'_> {
             auth,
             toks,
             shown,
-            self.file,
+            &mut self.warnings,
             self.lineno,
         )?;
         Ok(if matched { here } else { Outcome::NoMatch })
@@ -423,7 +543,7 @@ impl Parser<'_> {
             auth,
             toks,
             shown,
-            self.file,
+            &mut self.warnings,
             self.lineno,
         )?;
         Ok(if matched {
@@ -433,8 +553,9 @@ impl Parser<'_> {
         })
     }
 
-    /// Turn drafts into the config; the first (by line) auth error wins.
-    fn finish(self) -> Result<Config, ConfigError> {
+    /// The configuration so far, with each node's auth lines checked; the
+    /// first (by line) auth error wins, as (line, message).
+    pub fn config(&self) -> Result<Config, (usize, String)> {
         let mut first_err: Option<(usize, String)> = None;
         let mut keep = |e: (usize, String)| {
             if first_err.as_ref().is_none_or(|(l, _)| e.0 < *l) {
@@ -457,8 +578,8 @@ impl Parser<'_> {
             }
             profiles.push(p);
         }
-        if let Some((line, msg)) = first_err {
-            return Err(self.error(line, msg));
+        if let Some(e) = first_err {
+            return Err(e);
         }
         Ok(Config {
             peers,
@@ -547,7 +668,7 @@ fn settings_command(
     auth: &mut AuthDraft,
     toks: &[&str],
     shown: &str,
-    file: &str,
+    warnings: &mut Vec<String>,
     line: usize,
 ) -> Result<bool, String> {
     let echo_ok = || {
@@ -581,7 +702,7 @@ fn settings_command(
         ["no", "passive-mode"] => s.passive_mode = false,
         ["echo-mode"] => {
             echo_ok()?;
-            tracing::warn!("{file}:{line}: {ECHO_WARNING}");
+            warnings.push(ECHO_WARNING.to_string());
             s.echo_mode = true;
         }
         ["no", "echo-mode"] => {
@@ -616,7 +737,13 @@ fn settings_command(
         }
         // `no minimum-ttl` alone is a separate FRR command without the
         // single-hop check; with a value it is `[no] minimum-ttl (1-254)`.
-        ["no", "minimum-ttl"] => s.minimum_ttl = DEFAULT_MINIMUM_TTL,
+        ["no", "minimum-ttl"] => {
+            if !place.profile && !place.multihop {
+                // FRR 8.4 reports the missing YANG leaf but succeeds.
+                warnings.push(NO_TTL_ON_SINGLE_HOP.to_string());
+            }
+            s.minimum_ttl = DEFAULT_MINIMUM_TTL;
+        }
         ["no", "minimum-ttl", rest @ ..] => {
             one_number(rest, 1, 254, shown)?;
             ttl_ok()?;

@@ -1095,3 +1095,106 @@ fn randomized_mutations_never_panic_and_round_trip() {
     // The run must exercise both outcomes to mean anything.
     assert!(parsed_ok > 100, "only {parsed_ok} parsed");
 }
+
+// ------------------------------------------------------ ConfigEditor
+
+#[test]
+fn editor_line_by_line_equals_the_file_reader() {
+    let text = include_str!("../../examples/bfdd.conf");
+    let mut ed = ConfigEditor::new();
+    for line in text.lines() {
+        ed.apply_line(line).expect("example line");
+    }
+    assert_eq!(ed.config().expect("complete"), ok(text));
+    let mut ed = ConfigEditor::new();
+    for line in FULL_FRR_CONF.lines() {
+        ed.apply_line(line).expect("frr.conf line");
+    }
+    assert_eq!(ed.config().expect("complete"), ok(FULL_FRR_CONF));
+}
+
+#[test]
+fn editor_nodes_labels_and_warnings() {
+    let mut ed = ConfigEditor::new();
+    assert_eq!(ed.apply_line("bfd").map(|c| c.node), Ok(EditNode::Bfd));
+    let c = ed
+        .apply_line("peer 192.0.2.2 interface eth0")
+        .expect("peer");
+    assert_eq!(c.node, EditNode::Peer(0));
+    assert_eq!(
+        ed.node_label(c.node).as_deref(),
+        Some("peer 192.0.2.2 interface eth0")
+    );
+    let w = ed.apply_line("echo-mode").expect("echo");
+    assert_eq!(w.warnings.len(), 1);
+    assert!(w.warnings[0].starts_with("% Echo mode works correctly for IPv4"));
+    ed.set_node(EditNode::Bfd);
+    let c = ed
+        .apply_line("peer 2001:db8::2 multihop local-address 2001:db8::1 vrf red")
+        .expect("mhop");
+    let label = ed.node_label(c.node).expect("label");
+    assert_eq!(
+        label,
+        "peer 2001:db8::2 multihop local-address 2001:db8::1 vrf red"
+    );
+    // In a peer node, `profile NAME` attaches it and stays there.
+    let p = ed.apply_line("profile fast").map(|c| c.node);
+    assert_eq!(p, Ok(EditNode::Peer(1)));
+    // Labels survive removals that shift indices.
+    ed.set_node(EditNode::Bfd);
+    ed.apply_line("no peer 192.0.2.2 interface eth0")
+        .expect("no peer");
+    assert!(ed.enter_label(&label));
+    assert_eq!(ed.node(), EditNode::Peer(0));
+    ed.apply_line("minimum-ttl 200").expect("ttl");
+    assert_eq!(ed.config().expect("cfg").peers[0].settings.minimum_ttl, 200);
+    assert!(!ed.enter_label("peer 192.0.2.2 interface eth0"));
+    assert!(!ed.enter_label("profile nope"));
+}
+
+#[test]
+fn editor_refusals_change_nothing() {
+    let mut ed = ConfigEditor::new();
+    ed.apply_line("bfd").expect("bfd");
+    ed.apply_line("peer 192.0.2.3 multihop local-address 192.0.2.1")
+        .expect("mhop");
+    let before = ed.config().expect("cfg");
+    let node = ed.node();
+    assert_eq!(
+        ed.apply_line("echo-mode"),
+        Err("% Echo mode is only available for single hop sessions.".to_string())
+    );
+    assert_eq!(
+        ed.apply_line("detect-multiplier"),
+        Err("% Command incomplete.".to_string())
+    );
+    ed.set_node(EditNode::Bfd);
+    assert!(ed.apply_line("peer fe80::1").is_err());
+    assert_eq!(ed.config().expect("cfg"), before);
+    assert_eq!(ed.node(), EditNode::Bfd);
+    ed.set_node(node);
+    assert_eq!(ed.node(), node);
+}
+
+#[test]
+fn editor_continues_a_loaded_config_including_auth() {
+    let text = "bfd\n peer 192.0.2.2\n  authentication-type keyed-sha1\n  authentication-key-id 7\n  authentication-key s3cret\n exit\n profile p\n  detect-multiplier 9\n exit\nexit\n";
+    let c = ok(text);
+    let mut ed = ConfigEditor::from_config(&c);
+    assert_eq!(ed.config().expect("same"), c);
+    // Auth set over several lines is incomplete in between.
+    ed.apply_line("bfd").expect("bfd");
+    ed.apply_line("peer 192.0.2.9").expect("peer");
+    ed.apply_line("authentication-type keyed-md5")
+        .expect("type");
+    assert!(ed.config().is_err());
+    ed.apply_line("authentication-key abc").expect("key");
+    let done = ed.config().expect("complete");
+    assert_eq!(done.peers.len(), 2);
+    assert!(done.peers[1].settings.auth.is_some());
+    ed.apply_line("exit").expect("exit");
+    ed.apply_line("exit").expect("exit");
+    ed.apply_line("no bfd").expect("no bfd");
+    let empty = ed.config().expect("cfg");
+    assert!(empty.peers.is_empty() && empty.profiles.is_empty());
+}

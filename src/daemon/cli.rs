@@ -113,6 +113,10 @@ pub struct Args {
     /// CPU for --realtime.
     #[arg(long = "realtime-cpu", value_name = "CPU", requires = "realtime")]
     pub realtime_cpu: Option<usize>,
+    /// Direct ZAPI control socket for clients without zebra
+    /// [default: /var/run/frr/bfdd-zapi.sock].
+    #[arg(long = "zapi-socket", value_name = "PATH")]
+    pub zapi_socket: Option<PathBuf>,
     /// FRR release whose wire formats and output to follow.
     #[arg(long = "frr-version", value_name = "X.Y", default_value = "8.4")]
     pub frr_version: String,
@@ -194,6 +198,7 @@ pub struct Paths {
     pub vty_dir: PathBuf,
     pub zserv: PathBuf,
     pub bfdctl: PathBuf,
+    pub zapi_socket: PathBuf,
 }
 
 impl Paths {
@@ -229,6 +234,10 @@ impl Paths {
                 .bfdctl
                 .clone()
                 .unwrap_or_else(|| under(STATE_DIR, "bfdd.sock")),
+            zapi_socket: args
+                .zapi_socket
+                .clone()
+                .unwrap_or_else(|| under(STATE_DIR, "bfdd-zapi.sock")),
         }
     }
 
@@ -295,12 +304,6 @@ impl Args {
         if let Some(d) = &self.dplaneaddr {
             v.push(format!("--dplaneaddr {d}"));
         }
-        if let Some(p) = &self.bfdctl {
-            v.push(format!("--bfdctl {}", p.display()));
-        }
-        if let Some(p) = &self.socket {
-            v.push(format!("-z {}", p.display()));
-        }
         v
     }
 }
@@ -328,7 +331,10 @@ mod tests {
         assert_eq!(p.vty_socket(), Path::new("/var/run/frr/bfdd.vty"));
         assert_eq!(p.zserv, Path::new("/var/run/frr/zserv.api"));
         assert_eq!(p.bfdctl, Path::new("/var/run/frr/bfdd.sock"));
+        assert_eq!(p.zapi_socket, Path::new("/var/run/frr/bfdd-zapi.sock"));
         assert!(a.not_implemented().is_empty());
+        let a = parse("bfdd --zapi-socket /tmp/z.sock");
+        assert_eq!(Paths::resolve(&a).zapi_socket, Path::new("/tmp/z.sock"));
     }
 
     #[test]
@@ -381,6 +387,7 @@ mod tests {
                 vty_dir: "D".into(),
                 zserv: "D/zserv.api".into(),
                 bfdctl: "D/bfdd.sock".into(),
+                zapi_socket: "/var/run/frr/bfdd-zapi.sock".into(),
             }
         );
         assert_eq!(p.vty_socket(), Path::new("D/bfdd.vty"));

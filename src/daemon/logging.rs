@@ -6,10 +6,14 @@ use std::ffi::CString;
 use std::fs::{File, OpenOptions};
 use std::io::{self, Write};
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicU8, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
+use std::time::Duration;
 
 use tracing::{Level, Metadata};
 use tracing_subscriber::filter::{LevelFilter, Targets};
+use tracing_subscriber::fmt::format::Writer;
+use tracing_subscriber::fmt::time::FormatTime;
 use tracing_subscriber::fmt::MakeWriter;
 use tracing_subscriber::layer::SubscriberExt;
 use tracing_subscriber::util::SubscriberInitExt;
@@ -18,11 +22,51 @@ use tracing_subscriber::{reload, Registry};
 use super::cli::{LogLevel, LogTarget};
 
 /// Where log lines go; cheap to clone, shared with the SIGUSR1 handler.
+/// `stdout`, `syslog` and `files` are the command-line (`--log`) targets;
+/// `vty` the ones set with `log ...` commands.
 #[derive(Clone, Default)]
 pub struct Outputs {
     stdout: bool,
     syslog: bool,
     files: Vec<Arc<LogFile>>,
+    /// `--log-level` name for `show logging`.
+    cmdline_level: Option<&'static str>,
+    /// `--log` was given (a default target is not reported as one).
+    cmdline_explicit: bool,
+    vty: VtyTargets,
+}
+
+/// FRR's syslog priorities by name, most severe first (0..=7).
+pub const FRR_LEVELS: [&str; 8] = [
+    "emergencies",
+    "alerts",
+    "critical",
+    "errors",
+    "warnings",
+    "notifications",
+    "informational",
+    "debugging",
+];
+const DEBUGGING: u8 = 7;
+
+/// Targets configured through the vty, each with its FRR priority.
+#[derive(Clone, Default)]
+pub struct VtyTargets {
+    stdout: Option<u8>,
+    syslog: Option<u8>,
+    file: Option<(Arc<LogFile>, u8)>,
+    record_priority: bool,
+    timestamp_precision: u8,
+    log_commands: bool,
+}
+
+fn syslog_prio(level: Level) -> u8 {
+    match level {
+        Level::ERROR => 3,
+        Level::WARN => 4,
+        Level::INFO => 6,
+        _ => 7,
+    }
 }
 
 struct LogFile {
@@ -66,9 +110,21 @@ impl Outputs {
         Ok(o)
     }
 
+    /// Records the command line for `show logging`: whether `--log` was
+    /// given, and `--log-level`.
+    pub fn with_cmdline(mut self, explicit: bool, level: Option<LogLevel>) -> Outputs {
+        self.cmdline_explicit = explicit;
+        self.cmdline_level = level.map(|l| FRR_LEVELS[frr_prio(l) as usize]);
+        self
+    }
+
     /// Reopen log files (after logrotate moved them).
     pub fn reopen(&self) {
-        for f in &self.files {
+        for f in self
+            .files
+            .iter()
+            .chain(self.vty.file.iter().map(|(f, _)| f))
+        {
             match open_append(&f.path) {
                 Ok(new) => {
                     if let Ok(mut cur) = f.file.lock() {
@@ -143,7 +199,54 @@ fn filter(level: LevelFilter) -> Targets {
         .with_target("netlink_sys", quiet)
 }
 
+/// Digits of sub-second time stamp precision (`log timestamp precision N`);
+/// 6 until the vty sets it, the format's default.
+static PRECISION: AtomicU8 = AtomicU8::new(6);
+
+/// RFC 3339 UTC time stamps with `PRECISION` fraction digits.
+struct Stamp;
+
+impl FormatTime for Stamp {
+    fn format_time(&self, w: &mut Writer<'_>) -> std::fmt::Result {
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap_or_default();
+        write!(w, "{}", stamp(now, PRECISION.load(Ordering::Relaxed)))
+    }
+}
+
+/// `YYYY-MM-DDTHH:MM:SS[.f…]Z` for a time since the epoch.
+fn stamp(since_epoch: Duration, digits: u8) -> String {
+    let secs = since_epoch.as_secs();
+    let (days, rem) = (secs / 86_400, secs % 86_400);
+    // Civil date from days since 1970-01-01 (H. Hinnant's algorithm).
+    let z = days as i64 + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    let mut out = format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    );
+    let digits = digits.min(6);
+    if digits > 0 {
+        let frac = format!("{:06}", since_epoch.subsec_micros());
+        out.push('.');
+        out.push_str(&frac[..digits as usize]);
+    }
+    out.push('Z');
+    out
+}
+
 /// Changes the level at run time (config reload toggling debug lines).
+#[derive(Clone)]
 pub struct LevelControl {
     cli: Option<LogLevel>,
     handle: reload::Handle<Targets, Registry>,
@@ -168,6 +271,7 @@ pub fn install(
     let fmt = tracing_subscriber::fmt::layer()
         .with_ansi(false)
         .with_target(false)
+        .with_timer(Stamp)
         .with_writer(switch.clone());
     // Fails only if a subscriber is already set (tests): keep that one.
     let _ = tracing_subscriber::registry()
@@ -190,6 +294,216 @@ impl Switch {
 
     pub fn get(&self) -> Outputs {
         self.0.lock().map(|o| o.clone()).unwrap_or_default()
+    }
+}
+
+/// The vty's handle on logging: `debug bfd ...` raises the level, the
+/// `log ...` commands change the outputs.
+pub struct VtyLogging {
+    log: Switch,
+    levels: LevelControl,
+}
+
+impl VtyLogging {
+    pub fn new(log: Switch, levels: LevelControl) -> VtyLogging {
+        VtyLogging { log, levels }
+    }
+}
+
+fn frr_prio(l: LogLevel) -> u8 {
+    match l {
+        LogLevel::Emergencies => 0,
+        LogLevel::Alerts => 1,
+        LogLevel::Critical => 2,
+        LogLevel::Errors => 3,
+        LogLevel::Warnings => 4,
+        LogLevel::Notifications => 5,
+        LogLevel::Informational => 6,
+        LogLevel::Debugging | LogLevel::Trace => 7,
+    }
+}
+
+/// A level word as the vty grammar expanded it (full name).
+fn level_arg(word: Option<&str>) -> u8 {
+    word.and_then(|w| FRR_LEVELS.iter().position(|n| *n == w))
+        .map_or(DEBUGGING, |i| i as u8)
+}
+
+/// ` LEVEL` unless it is the default (debugging), as FRR writes it.
+fn level_suffix(prio: u8) -> String {
+    if prio == DEBUGGING {
+        String::new()
+    } else {
+        format!(" {}", FRR_LEVELS[prio as usize])
+    }
+}
+
+impl VtyLogging {
+    fn edit(&self, f: impl FnOnce(&mut Outputs)) {
+        let mut o = self.log.get();
+        f(&mut o);
+        self.log.set(o);
+    }
+
+    /// FRR's `show logging` text.
+    fn show_logging(&self) -> String {
+        let o = self.log.get();
+        let v = &o.vty;
+        let name = |p: u8| FRR_LEVELS[p as usize];
+        let mut out = String::new();
+        match v.syslog {
+            Some(p) => out.push_str(&format!(
+                "Syslog logging: level {}, facility daemon, ident bfdd\n",
+                name(p)
+            )),
+            None => out.push_str("Syslog logging: disabled\n"),
+        }
+        match v.stdout {
+            Some(p) => out.push_str(&format!("Stdout logging: level {}\n", name(p))),
+            None => out.push_str("Stdout logging: disabled\n"),
+        }
+        match &v.file {
+            Some((f, p)) => out.push_str(&format!(
+                "File logging: level {}, filename {}\n",
+                name(*p),
+                f.path.display()
+            )),
+            None => out.push_str("File logging: disabled\n"),
+        }
+        let level = o
+            .cmdline_level
+            .map(|l| format!(" --log-level {l}"))
+            .unwrap_or_default();
+        for f in &o.files {
+            out.push_str(&format!(
+                "From command line: \"--log file:{}{level}\"\n",
+                f.path.display()
+            ));
+        }
+        if o.stdout && o.cmdline_explicit {
+            out.push_str(&format!("From command line: \"--log stdout{level}\"\n"));
+        }
+        if o.syslog && o.cmdline_explicit {
+            out.push_str(&format!("From command line: \"--log syslog{level}\"\n"));
+        }
+        out.push_str("Protocol name: BFD\n");
+        out.push_str(&format!(
+            "Record priority: {}\n",
+            if v.record_priority {
+                "enabled"
+            } else {
+                "disabled"
+            }
+        ));
+        out.push_str(&format!("Timestamp precision: {}\n", v.timestamp_precision));
+        out
+    }
+}
+
+impl bfdd_rs::vty::DaemonControl for VtyLogging {
+    fn debug_changed(&self, any: bool) {
+        self.levels.set_config_debug(any);
+    }
+
+    fn command(&self, line: &str) -> Option<(String, u8)> {
+        let words: Vec<&str> = line.split(' ').collect();
+        match words.as_slice() {
+            ["show", "logging"] => return Some((self.show_logging(), 0)),
+            ["clear", "log", "cmdline-targets"] => self.edit(|o| {
+                o.stdout = false;
+                o.syslog = false;
+                o.files.clear();
+            }),
+            ["log", "file", path, rest @ ..] => {
+                let path = PathBuf::from(path);
+                match open_append(&path) {
+                    Ok(file) => {
+                        let prio = level_arg(rest.first().copied());
+                        let lf = Arc::new(LogFile {
+                            path,
+                            file: Mutex::new(file),
+                        });
+                        self.edit(|o| o.vty.file = Some((lf, prio)));
+                    }
+                    Err(e) => {
+                        return Some((
+                            format!("% Failed to open logfile {}: {e}\n", path.display()),
+                            1,
+                        ))
+                    }
+                }
+            }
+            ["no", "log", "file", ..] => self.edit(|o| o.vty.file = None),
+            ["log", "stdout", rest @ ..] => {
+                let p = level_arg(rest.first().copied());
+                self.edit(|o| o.vty.stdout = Some(p));
+            }
+            ["no", "log", "stdout", ..] => self.edit(|o| o.vty.stdout = None),
+            ["log", "syslog", rest @ ..] => {
+                let p = level_arg(rest.first().copied());
+                open_syslog();
+                self.edit(|o| o.vty.syslog = Some(p));
+            }
+            ["no", "log", "syslog", ..] => self.edit(|o| o.vty.syslog = None),
+            ["log", "commands"] => self.edit(|o| o.vty.log_commands = true),
+            ["no", "log", "commands"] => self.edit(|o| o.vty.log_commands = false),
+            ["log", "record-priority"] => self.edit(|o| o.vty.record_priority = true),
+            ["no", "log", "record-priority"] => self.edit(|o| o.vty.record_priority = false),
+            ["log", "timestamp", "precision", n] => {
+                let n = n.parse().unwrap_or(0);
+                PRECISION.store(n, Ordering::Relaxed);
+                self.edit(|o| o.vty.timestamp_precision = n);
+            }
+            ["no", "log", "timestamp", "precision", ..] => {
+                PRECISION.store(0, Ordering::Relaxed);
+                self.edit(|o| o.vty.timestamp_precision = 0)
+            }
+            _ => return None,
+        }
+        Some((String::new(), 0))
+    }
+
+    fn log_config(&self) -> (String, bool) {
+        let o = self.log.get();
+        let v = &o.vty;
+        let mut out = String::new();
+        let level = o.cmdline_level.unwrap_or("debugging");
+        for f in &o.files {
+            out.push_str(&format!(
+                "! \"log file {} {level}\" enabled by \"--log\" startup option\n\
+                 ! use \"clear log cmdline-targets\" to remove this target\n",
+                f.path.display()
+            ));
+        }
+        if let Some((f, p)) = &v.file {
+            out.push_str(&format!(
+                "log file {}{}\n",
+                f.path.display(),
+                level_suffix(*p)
+            ));
+        }
+        if let Some(p) = v.stdout {
+            out.push_str(&format!("log stdout{}\n", level_suffix(p)));
+        }
+        if let Some(p) = v.syslog {
+            out.push_str(&format!("log syslog{}\n", level_suffix(p)));
+        }
+        if v.record_priority {
+            out.push_str("log record-priority\n");
+        }
+        if v.timestamp_precision != 0 {
+            out.push_str(&format!(
+                "log timestamp precision {}\n",
+                v.timestamp_precision
+            ));
+        }
+        (out, v.log_commands)
+    }
+
+    fn log_command(&self, line: &str) {
+        if self.log.get().vty.log_commands {
+            tracing::info!("VTY command: {line}");
+        }
     }
 }
 
@@ -217,15 +531,19 @@ impl Drop for Line {
             return;
         }
         // Log failures have nowhere to be reported; drop them.
-        if self.outputs.stdout {
+        let prio = syslog_prio(self.level);
+        let vty = &self.outputs.vty;
+        let passes = |t: Option<u8>| t.is_some_and(|max| prio <= max);
+        if self.outputs.stdout || passes(vty.stdout) {
             let _ = io::stdout().lock().write_all(&self.buf);
         }
-        for f in &self.outputs.files {
+        let vty_file = vty.file.iter().filter(|(_, max)| prio <= *max);
+        for f in self.outputs.files.iter().chain(vty_file.map(|(f, _)| f)) {
             if let Ok(mut file) = f.file.lock() {
                 let _ = file.write_all(&self.buf);
             }
         }
-        if self.outputs.syslog {
+        if self.outputs.syslog || passes(vty.syslog) {
             let text: Vec<u8> = self
                 .buf
                 .iter()
@@ -287,6 +605,20 @@ mod tests {
         assert_eq!(std::fs::read_to_string(&rotated).expect("read"), "first\n");
         assert_eq!(std::fs::read_to_string(&path).expect("read"), "second\n");
         let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn time_stamps_follow_the_precision() {
+        let t = Duration::from_micros(1_764_018_549_123_456);
+        assert_eq!(stamp(t, 6), "2025-11-24T21:09:09.123456Z");
+        assert_eq!(stamp(t, 3), "2025-11-24T21:09:09.123Z");
+        assert_eq!(stamp(t, 0), "2025-11-24T21:09:09Z");
+        assert_eq!(stamp(Duration::ZERO, 1), "1970-01-01T00:00:00.0Z");
+        // A leap day.
+        assert_eq!(
+            stamp(Duration::from_secs(951_782_400), 0),
+            "2000-02-29T00:00:00Z"
+        );
     }
 
     #[test]

@@ -196,7 +196,7 @@ fn lookup(user: &str, group: &str) -> Result<Target, String> {
 /// Directories where we create and later remove files.
 fn state_dirs(paths: &Paths) -> Vec<PathBuf> {
     let mut v = vec![paths.vty_dir.clone()];
-    for f in [&paths.pid_file, &paths.bfdctl] {
+    for f in [&paths.pid_file, &paths.bfdctl, &paths.zapi_socket] {
         v.push(parent_dir(f));
     }
     v.dedup();

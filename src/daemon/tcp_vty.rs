@@ -1,30 +1,63 @@
 //! FRR's TCP vty (`-A ADDR`, `-P PORT`, bfdd's port 2617; `-P 0` turns it
-//! off). Without `-A` FRR listens on every address, IPv4 and IPv6. No
-//! password can be configured here, so every connection gets what FRR sends
-//! when none is set — "Vty password is not set." and CRLF, the vty being a
-//! telnet terminal — and is closed. A listener that cannot be bound is
-//! logged and skipped, as FRR does; the daemon runs on.
+//! off). Without `-A` FRR listens on every address, IPv4 and IPv6. Each
+//! connection is a telnet session (vtysh_compat::telnet) over the same CLI
+//! and backend as the unix socket, with FRR's login rules: refused unless a
+//! `password` is set or `line vty` / `no login`. Those settings come from
+//! the startup config text (again on SIGHUP) and from the CONFIG node of a
+//! telnet session. A
+//! listener that cannot be bound is logged and skipped, as FRR does; the
+//! daemon runs on.
 
 use std::io;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, ToSocketAddrs};
+use std::path::Path;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use socket2::{Domain, Protocol, Socket, Type};
-use tokio::io::AsyncWriteExt;
-use tokio::net::{TcpListener, TcpStream};
+use tokio::net::TcpListener;
+use vtysh_compat::telnet;
+pub use vtysh_compat::telnet::{SharedAuth, VtyAuth};
+use vtysh_compat::Backend;
 
 /// bfdd's vty port (lib/command.h BFDD_VTY_PORT).
 pub const BFDD_VTY_PORT: u16 = 2617;
 
 /// The bytes FRR 8.4.4 bfdd sends on a TCP vty connection when no
 /// password is configured (observed on the wire).
-pub const NO_PASSWORD: &[u8] = b"Vty password is not set.\r\n";
+#[allow(dead_code)]
+pub const NO_PASSWORD: &[u8] = telnet::NO_PASSWORD;
 
 /// FRR's listen backlog for the vty.
 const BACKLOG: i32 = 3;
 
-/// How long a slow client may hold its connection while we write.
-const WRITE_TIMEOUT: Duration = Duration::from_secs(5);
+/// The login settings of the startup config at `path` (defaults when it
+/// cannot be read: the config loader has already said why).
+pub fn auth_from_file(path: &Path) -> VtyAuth {
+    std::fs::read_to_string(path)
+        .map(|t| VtyAuth::from_config_text(&t))
+        .unwrap_or_default()
+}
+
+/// SIGHUP: the settings become the file's, as the rest of the running
+/// config does; an unreadable file keeps them.
+pub fn reload(auth: &SharedAuth, path: &Path) {
+    match std::fs::read_to_string(path) {
+        Ok(t) => {
+            let new = VtyAuth::from_config_text(&t);
+            match auth.lock() {
+                Ok(mut a) => *a = new,
+                Err(p) => *p.into_inner() = new,
+            }
+        }
+        Err(e) => tracing::warn!("vty: {} not re-read: {e}", path.display()),
+    }
+}
+
+/// Settings shared by every TCP vty session.
+pub fn shared(auth: VtyAuth) -> SharedAuth {
+    Arc::new(Mutex::new(auth))
+}
 
 /// Where to listen: `-A` resolved, or every address; none for port 0.
 pub fn addresses(addr: Option<&str>, port: u16) -> io::Result<Vec<SocketAddr>> {
@@ -65,7 +98,12 @@ pub fn bind(sa: SocketAddr) -> io::Result<std::net::TcpListener> {
 
 /// Bind every listener and serve them on the current tokio runtime.
 /// Returns the addresses actually listened on.
-pub fn start(addr: Option<&str>, port: u16) -> Vec<SocketAddr> {
+pub fn start(
+    addr: Option<&str>,
+    port: u16,
+    backend: Arc<dyn Backend>,
+    auth: SharedAuth,
+) -> Vec<SocketAddr> {
     let addrs = match addresses(addr, port) {
         Ok(a) => a,
         Err(e) => {
@@ -83,18 +121,21 @@ pub fn start(addr: Option<&str>, port: u16) -> Vec<SocketAddr> {
             }
         };
         bound.push(listener.local_addr().unwrap_or(sa));
-        tokio::spawn(serve(listener));
+        tokio::spawn(serve(listener, backend.clone(), auth.clone()));
     }
     bound
 }
 
-/// Accept forever; each connection gets the refusal and is closed.
-pub async fn serve(listener: TcpListener) {
+/// Accept forever, one telnet session task per connection.
+pub async fn serve(listener: TcpListener, backend: Arc<dyn Backend>, auth: SharedAuth) {
     loop {
         match listener.accept().await {
             Ok((stream, peer)) => {
                 tracing::info!("Vty connection from {}", peer.ip());
-                tokio::spawn(refuse(stream));
+                let (backend, auth) = (backend.clone(), auth.clone());
+                tokio::spawn(async move {
+                    let _ = telnet::handle_connection(stream, backend, auth).await;
+                });
             }
             Err(e) => {
                 // Out of descriptors or similar: back off instead of spinning.
@@ -105,18 +146,35 @@ pub async fn serve(listener: TcpListener) {
     }
 }
 
-async fn refuse(mut stream: TcpStream) {
-    let _ = tokio::time::timeout(WRITE_TIMEOUT, async {
-        stream.write_all(NO_PASSWORD).await?;
-        stream.shutdown().await
-    })
-    .await;
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::future::Future;
+    use std::pin::Pin;
     use tokio::io::AsyncReadExt;
+    use tokio::net::TcpStream;
+    use vtysh_compat::PeerStatus;
+
+    struct NoPeers;
+    impl Backend for NoPeers {
+        fn peers(&self) -> Pin<Box<dyn Future<Output = Vec<PeerStatus>> + Send>> {
+            Box::pin(async { Vec::new() })
+        }
+    }
+
+    #[test]
+    fn login_settings_from_the_config_file() {
+        let dir = std::env::temp_dir().join(format!("bfrs-tv-auth-{}", std::process::id()));
+        std::fs::write(&dir, "password zebra\nline vty\n no login\n").expect("write");
+        let a = auth_from_file(&dir);
+        let _ = std::fs::remove_file(&dir);
+        assert_eq!(a.password.as_deref(), Some("zebra"));
+        assert!(a.no_login);
+        assert_eq!(
+            auth_from_file(Path::new("/nonexistent/bfdd.conf")),
+            VtyAuth::default()
+        );
+    }
 
     #[test]
     fn where_to_listen() {
@@ -143,7 +201,11 @@ mod tests {
         let std_l = bind("127.0.0.1:0".parse().expect("addr")).expect("bind");
         let listener = TcpListener::from_std(std_l).expect("tokio");
         let at = listener.local_addr().expect("addr");
-        tokio::spawn(serve(listener));
+        tokio::spawn(serve(
+            listener,
+            Arc::new(NoPeers),
+            shared(VtyAuth::default()),
+        ));
         let mut c = TcpStream::connect(at).await.expect("connect");
         let mut got = Vec::new();
         tokio::time::timeout(Duration::from_secs(5), c.read_to_end(&mut got))

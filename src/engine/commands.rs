@@ -36,6 +36,19 @@ impl Core {
                 let by_reason = self.rx_errors.iter().chain(self.extra.iter()).collect();
                 let _ = reply.send(EngineCounters { by_reason });
             }
+            Command::ClearCounters(key) => {
+                if let Some(e) = self.table.by_key(&key).and_then(|s| self.table.get_mut(s)) {
+                    e.counters.control_input = 0;
+                    e.counters.control_output = 0;
+                    e.counters.echo_input = 0;
+                    e.counters.echo_output = 0;
+                }
+            }
+            Command::CountNotification(key) => {
+                if let Some(e) = self.table.by_key(&key).and_then(|s| self.table.get_mut(s)) {
+                    e.counters.zebra_notifications += 1;
+                }
+            }
             // Handled by the loop, which must stop after it.
             Command::Shutdown(_) => {}
         }

@@ -101,6 +101,9 @@ pub struct SessionCounters {
     pub echo_output: u64,
     pub session_up: u64,
     pub session_down: u64,
+    /// Status notifications generated for the session's clients (FRR's
+    /// "Zebra notifications"): every reportable state change
+    /// (`session::reportable_transition`) plus each `CountNotification`.
     pub zebra_notifications: u64,
 }
 
@@ -143,6 +146,13 @@ pub enum Command {
     Links(Vec<LinkInfo>),
     Snapshot(tokio::sync::oneshot::Sender<Vec<SessionSnapshot>>),
     Counters(tokio::sync::oneshot::Sender<EngineCounters>),
+    /// Zero one session's control and echo packet counters (FRR's
+    /// `clear bfd peer ... counters`; event counters are kept).
+    ClearCounters(SessionKey),
+    /// The control plane sent a status notification of its own for this
+    /// session (e.g. the reply to a client's registration): count it in
+    /// `SessionCounters::zebra_notifications`.
+    CountNotification(SessionKey),
     /// Send AdminDown on every session, then stop the thread and reply.
     Shutdown(tokio::sync::oneshot::Sender<()>),
 }
@@ -156,6 +166,8 @@ pub enum Notification {
         from: State,
         to: State,
         diag: Diag,
+        /// The C bit of the last packet accepted from the peer.
+        remote_cbit: bool,
     },
 }
 

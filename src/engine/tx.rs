@@ -102,6 +102,9 @@ impl Core {
             } else if sc.from == State::Up {
                 e.counters.session_down += 1;
             }
+            if sc.reportable() {
+                e.counters.zebra_notifications += 1;
+            }
             // The receiver may be gone during daemon shutdown; nothing to do then.
             let _ = self.notify.send(Notification::StateChanged {
                 key: e.spec.key.clone(),
@@ -109,6 +112,7 @@ impl Core {
                 from: sc.from,
                 to: sc.to,
                 diag: sc.diag,
+                remote_cbit: e.session.remote_control_plane_independent(),
             });
         }
         if actions.transmit && e.enabled {

@@ -2,11 +2,18 @@
 //! anonymous network namespace so engines there neither see nor disturb
 //! anything else on the host (other daemons on port 3784, parallel test
 //! runs). Threads spawned by the body (the engine threads) inherit the
-//! namespace; it disappears when they have all exited. Needs root.
+//! namespace; it disappears when they have all exited. Also the fast
+//! session settings and the `lo` link report these tests give engines.
+//! Needs root.
 
 #![allow(dead_code)]
 
+use std::future::Future;
+use std::net::IpAddr;
 use std::process::Command;
+
+use bfdd_rs::engine::{self, LinkInfo, SessionKey, SessionSpec};
+use bfdd_rs::session::SessionParams;
 
 /// Run `body` on a thread inside a fresh network namespace with `lo` up;
 /// a panic in the body fails the calling test.
@@ -28,6 +35,22 @@ pub fn in_private_netns<F: FnOnce() + Send + 'static>(body: F) {
     }
 }
 
+/// As [`in_private_netns`], with `body()` driven to completion on a
+/// current-thread tokio runtime there.
+pub fn block_on_in_private_netns<F, Fut>(body: F)
+where
+    F: FnOnce() -> Fut + Send + 'static,
+    Fut: Future<Output = ()>,
+{
+    in_private_netns(move || {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("runtime");
+        rt.block_on(body());
+    });
+}
+
 /// Run `ip` with the given arguments in the current namespace.
 pub fn ip(args: &str) {
     let st = Command::new("ip")
@@ -42,4 +65,38 @@ pub fn lo_ifindex() -> u32 {
     let i = unsafe { libc::if_nametoindex(c"lo".as_ptr()) };
     assert!(i > 0, "lo exists");
     i
+}
+
+/// The engine's link report: `lo`, up, holding `addrs`.
+pub fn lo_links(addrs: Vec<IpAddr>) -> engine::Command {
+    engine::Command::Links(vec![LinkInfo {
+        ifindex: lo_ifindex(),
+        name: "lo".into(),
+        up: true,
+        addrs,
+    }])
+}
+
+/// 50 ms both ways, detect multiplier 3.
+pub fn fast_params() -> SessionParams {
+    SessionParams {
+        desired_min_tx: 50_000,
+        required_min_rx: 50_000,
+        detect_mult: 3,
+        ..SessionParams::default()
+    }
+}
+
+/// A configured session for `key` with [`fast_params`], no authentication,
+/// no echo.
+pub fn fast_spec(key: SessionKey) -> SessionSpec {
+    SessionSpec {
+        key,
+        params: fast_params(),
+        auth: None,
+        minimum_ttl: 254,
+        configured: true,
+        echo_mode: false,
+        echo_transmit_interval: 50_000,
+    }
 }

@@ -19,6 +19,12 @@ pub fn binary() -> Option<PathBuf> {
     if let Some(p) = std::env::var_os("BFDD_RS_BIN") {
         return Some(PathBuf::from(p));
     }
+    newest_built(Path::new("bfdd-rs"))
+}
+
+/// The newer of `target/release/REL` and `target/debug/REL` of this
+/// workspace (honouring `$CARGO_TARGET_DIR`), if either exists.
+pub(crate) fn newest_built(rel: &Path) -> Option<PathBuf> {
     let target = std::env::var_os("CARGO_TARGET_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|| {
@@ -27,7 +33,7 @@ pub fn binary() -> Option<PathBuf> {
         });
     ["release", "debug"]
         .iter()
-        .map(|profile| target.join(profile).join("bfdd-rs"))
+        .map(|profile| target.join(profile).join(rel))
         .filter_map(|p| {
             let modified = std::fs::metadata(&p).ok()?.modified().ok()?;
             Some((modified, p))
@@ -47,6 +53,18 @@ impl BfddRs {
     /// Writes `conf` (frr.conf syntax) and starts bfdd-rs in `ns`; returns
     /// once its vty socket answers `show bfd peers json`.
     pub fn start(lab: &Lab, ns: &Netns, name: &str, conf: &str) -> BfddRs {
+        BfddRs::start_with_args(lab, ns, name, conf, &[])
+    }
+
+    /// [`BfddRs::start`] with `extra` arguments appended to the command line
+    /// (e.g. `--zapi-socket PATH`, `--bfdctl PATH`).
+    pub fn start_with_args(
+        lab: &Lab,
+        ns: &Netns,
+        name: &str,
+        conf: &str,
+        extra: &[&str],
+    ) -> BfddRs {
         let bin = binary().expect(
             "bfdd-rs binary not found: run `cargo build --release` first (or set BFDD_RS_BIN)",
         );
@@ -58,6 +76,16 @@ impl BfddRs {
         lab.add_log(&format!("{name} bfdd.log"), &dir.join("bfdd.log"));
         let d = dir.to_string_lossy().into_owned();
         let stderr = dir.join("bfdd.stderr");
+        // Every instance gets private control sockets: the defaults under
+        // /var/run/frr are shared by all namespaces, and a second instance
+        // would take over the first one's socket files.
+        let mut private: Vec<String> = Vec::new();
+        if !extra.contains(&"--bfdctl") {
+            private.extend(["--bfdctl".into(), format!("{d}/bfdd.sock")]);
+        }
+        if !extra.contains(&"--zapi-socket") {
+            private.extend(["--zapi-socket".into(), format!("{d}/bfdd-zapi.sock")]);
+        }
         let child = Command::new("ip")
             .args(["netns", "exec", ns.name()])
             .arg(&bin)
@@ -70,6 +98,8 @@ impl BfddRs {
                 "--log-level",
                 "debug",
             ])
+            .args(&private)
+            .args(extra)
             .stdin(Stdio::null())
             .stdout(log_sink(&stderr))
             .stderr(log_sink(&stderr))

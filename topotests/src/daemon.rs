@@ -55,3 +55,24 @@ pub fn wait_path(path: &Path, timeout: Duration) -> Result<(), String> {
 pub fn chown_frr(dir: &Path) {
     crate::cmd::must(&["chown", "-R", "frr:frr", &dir.to_string_lossy()]);
 }
+
+/// The flags every FRR daemon of a router instance gets (bfdd-rs too, as a
+/// drop-in): background, user frr (FRR refuses root), no TCP vty, config,
+/// pid file and vty socket in instance directory `dir`, ZAPI at
+/// `dir/zserv.api`.
+pub fn frr_common_args(dir: &str, daemon: &str) -> Vec<String> {
+    let mut argv: Vec<String> = ["-d", "-u", "frr", "-g", "frr", "-P", "0"]
+        .map(String::from)
+        .to_vec();
+    argv.extend([
+        "-f".to_string(),
+        format!("{dir}/{daemon}.conf"),
+        "-i".to_string(),
+        format!("{dir}/{daemon}.pid"),
+        "--vty_socket".to_string(),
+        dir.to_string(),
+        "-z".to_string(),
+        format!("{dir}/zserv.api"),
+    ]);
+    argv
+}

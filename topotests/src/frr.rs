@@ -3,7 +3,7 @@
 //! logs), as user frr (FRR refuses `-u root`) and with no TCP vty (`-P 0`).
 
 use crate::cmd;
-use crate::daemon::{chown_frr, run_daemonizing, wait_path};
+use crate::daemon::{chown_frr, frr_common_args, run_daemonizing, wait_path};
 use crate::lab::Lab;
 use crate::netns::Netns;
 use crate::vtysh::Vtysh;
@@ -63,27 +63,9 @@ impl FrrRouter {
     fn start_daemon(&self, ns: &Netns, daemon: &str, extra: &[&str]) {
         let d = self.dir.to_string_lossy().into_owned();
         let bin = format!("{FRR_BIN}/{daemon}");
-        let conf = format!("{d}/{daemon}.conf");
-        let pid = format!("{d}/{daemon}.pid");
-        let zserv = format!("{d}/zserv.api");
-        let mut argv = vec![
-            bin.as_str(),
-            "-d",
-            "-u",
-            "frr",
-            "-g",
-            "frr",
-            "-P",
-            "0",
-            "-f",
-            &conf,
-            "-i",
-            &pid,
-            "--vty_socket",
-            &d,
-            "-z",
-            &zserv,
-        ];
+        let common = frr_common_args(&d, daemon);
+        let mut argv = vec![bin.as_str()];
+        argv.extend(common.iter().map(String::as_str));
         argv.extend_from_slice(extra);
         run_daemonizing(ns.name(), &argv, &self.dir.join(format!("{daemon}.stderr")))
             .unwrap_or_else(|e| panic!("{}: {e}", self.name));

@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use std::pin::Pin;
 use std::sync::Arc;
 
-use vtysh_compat::{bind, serve, Backend, PeerState, PeerStatus};
+use vtysh_compat::{bind, serve, Backend, PeerStatus};
 
 struct One;
 
@@ -16,38 +16,10 @@ impl Backend for One {
     fn peers(&self) -> Pin<Box<dyn Future<Output = Vec<PeerStatus>> + Send>> {
         Box::pin(async {
             vec![PeerStatus {
-                peer: [192, 0, 2, 2].into(),
-                local: Some([192, 0, 2, 1].into()),
-                vrf: "default".into(),
-                interface: Some("eth0".into()),
-                multihop: false,
-                label: None,
-                local_discr: 1,
-                remote_discr: 2,
-                passive: false,
-                minimum_ttl: 254,
-                state: PeerState::Up,
                 since_change_secs: 42,
-                local_diag: 0,
-                remote_diag: 0,
-                configured: true,
-                detect_mult: 3,
-                receive_interval: 300_000,
-                transmit_interval: 300_000,
-                echo_receive_interval: 50_000,
-                echo_transmit_interval: 50_000,
-                echo_mode: false,
-                remote_detect_mult: 3,
-                remote_receive_interval: 300_000,
-                remote_transmit_interval: 300_000,
-                remote_echo_receive_interval: 50_000,
-                control_packet_input: 0,
-                control_packet_output: 0,
-                echo_packet_input: 0,
-                echo_packet_output: 0,
                 session_up: 1,
-                session_down: 0,
                 zebra_notifications: 1,
+                ..PeerStatus::example()
             }]
         })
     }

@@ -1,12 +1,14 @@
 //! The command side of a vty session: which commands exist in which node
-//! (VIEW, ENABLE, CONFIG, as in FRR 8.4's bfdd), what a line means, and the
-//! reply bytes and return code FRR would give. Pure: the caller supplies the
-//! peers when a line asks for them (`Step::Show`).
+//! (VIEW, ENABLE, CONFIG, BFD, BFD-PEER, BFD-PROFILE, as in FRR 8.4's bfdd),
+//! what a line means, and the reply bytes and return code FRR would give.
+//! Pure: the caller supplies the peers when a line asks for them
+//! (`Step::Show`) and the daemon's answer for configuration and daemon
+//! commands (`Step::Request`, with the line's keywords written out in full).
 
 use std::net::IpAddr;
 use std::sync::OnceLock;
 
-use crate::grammar::{expand, match_words, split_words, MatchError, Tok};
+use crate::grammar::{expand, expand_words, match_words_tokens, split_words, MatchError, Tok};
 use crate::show;
 use crate::PeerStatus;
 
@@ -24,11 +26,102 @@ pub mod ret {
 pub const PROTOCOL_NAME: &str = "BFD";
 
 /// CLI node of a session. Every vty-socket session starts in `View`.
+/// `Bfd`, `BfdPeer` and `BfdProfile` are FRR's `(config-bfd)#`,
+/// `(config-bfd-peer)#` and `(config-bfd-profile)#`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Node {
     View,
     Enable,
     Config,
+    Bfd,
+    BfdPeer,
+    BfdProfile,
+}
+
+impl Node {
+    /// FRR's `node_parent` for the configuration nodes.
+    fn parent(self) -> Option<Node> {
+        match self {
+            Node::BfdPeer | Node::BfdProfile => Some(Node::Bfd),
+            Node::Bfd => Some(Node::Config),
+            _ => None,
+        }
+    }
+}
+
+/// Where in the configuration a session is: the node, and for a peer or
+/// profile node the daemon's name for the entry (the command that entered
+/// it, e.g. `peer 192.0.2.1 interface eth0`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NodePath {
+    pub node: Node,
+    pub label: Option<String>,
+}
+
+impl NodePath {
+    pub fn new(node: Node) -> NodePath {
+        NodePath { node, label: None }
+    }
+}
+
+/// Work the daemon does for a command (see `Backend::request`). Lines are
+/// handed over with every keyword written out in full.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Request {
+    /// A configuration line (`bfd`, `peer ...`, `detect-multiplier 5`,
+    /// `debug bfd peer` in CONFIG, ...) to run in `node`. `defer`: inside
+    /// XFRR_start/end_configuration (a vtysh config push), so the daemon
+    /// may wait for `Commit` before applying.
+    Configure {
+        node: NodePath,
+        line: String,
+        defer: bool,
+    },
+    /// XFRR_end_configuration: apply what was deferred.
+    Commit,
+    /// `show startup-config`.
+    ShowStartupConfig,
+    /// `write terminal` / `show running-config`.
+    WriteTerminal,
+    /// `write [file|memory]`, `copy running-config startup-config`.
+    WriteMemory,
+    /// `show debugging [bfd]`.
+    ShowDebugging,
+    /// `clear bfd [vrf NAME] peer ... counters`.
+    ClearCounters {
+        vrf: Option<String>,
+        selector: PeerSelector,
+    },
+    /// The daemon commands every FRR daemon has (`log ...`, `show logging`,
+    /// `show memory`, `show thread cpu`, `clear log cmdline-targets`).
+    Daemon { line: String },
+}
+
+/// The daemon's answer to a `Request`: output, return code, and for
+/// configuration lines the node the session is in afterwards.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Answer {
+    pub output: String,
+    pub ret: u8,
+    pub node: Option<NodePath>,
+}
+
+impl Answer {
+    pub fn ok(output: impl Into<String>) -> Answer {
+        Answer {
+            output: output.into(),
+            ret: ret::SUCCESS,
+            node: None,
+        }
+    }
+
+    pub fn error(output: impl Into<String>, ret: u8) -> Answer {
+        Answer {
+            output: output.into(),
+            ret,
+            node: None,
+        }
+    }
 }
 
 /// Which `show bfd peers` variant.
@@ -63,6 +156,18 @@ pub enum Command {
     ConfigureTerminal,
     Echo(String),
     ShowVersion,
+    /// Accepted, prints nothing (`who`, `show history`: no other sessions
+    /// or history are kept).
+    Empty,
+    /// `terminal monitor`: needs FD passing, which bfdd-rs does not do.
+    TerminalMonitor,
+    /// `show bfd distributed`: no data-plane clients, so FRR's header only.
+    ShowDistributed,
+    /// XFRR_start_configuration: the lines until XFRR_end_configuration
+    /// are one vtysh config push.
+    XfrrStart,
+    /// Work for the daemon.
+    Request(Request),
     ShowPeers {
         vrf: Option<String>,
         view: PeersView,
@@ -108,6 +213,8 @@ impl Reply {
 pub enum Step {
     Reply(Reply),
     Show(Command),
+    /// Ask the daemon, then finish with [`Session::answer`].
+    Request(Request),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -116,15 +223,35 @@ enum Id {
     Disable,
     End,
     Exit,
-    Configure,
     Echo,
     ShowVersion,
     Nothing,
     ShowPeers,
     ShowPeer,
+    Empty,
+    TerminalMonitor,
+    ConfigureTerminal,
+    /// A configuration line for the daemon.
+    ConfigLine,
+    ShowStartupConfig,
+    ShowDistributed,
+    XfrrStart,
+    XfrrEnd,
+    WriteTerminal,
+    WriteMemory,
+    ShowDebugging,
+    ClearCounters,
+    Daemon,
 }
 
 type Table = Vec<(Vec<Tok>, Id)>;
+
+/// FRR's log levels, as `log ...` commands take them.
+macro_rules! levels {
+    () => {
+        "<emergencies|alerts|critical|errors|warnings|notifications|informational|debugging>"
+    };
+}
 
 const VIEW_CMDS: &[(&str, Id)] = &[
     ("enable", Id::Enable),
@@ -134,32 +261,125 @@ const VIEW_CMDS: &[(&str, Id)] = &[
     ("show version", Id::ShowVersion),
     ("terminal length (0-512)", Id::Nothing),
     ("terminal no length", Id::Nothing),
+    ("terminal monitor [detach]", Id::TerminalMonitor),
+    ("terminal no monitor", Id::Nothing),
+    ("who", Id::Empty),
+    ("show history", Id::Empty),
+    ("show logging", Id::Daemon),
+    ("show memory", Id::Daemon),
+    ("show thread cpu [FILTER]", Id::Daemon),
 ];
 
 const ENABLE_CMDS: &[(&str, Id)] = &[
     ("disable", Id::Disable),
     ("end", Id::End),
-    ("configure [terminal]", Id::Configure),
+    ("configure [terminal]", Id::ConfigureTerminal),
     ("show bfd [vrf NAME] peers [brief] [json]", Id::ShowPeers),
     ("show bfd [vrf NAME] peers counters [json]", Id::ShowPeers),
     (
         "show bfd [vrf NAME] peer <WORD|A.B.C.D|X:X::X:X> [{multihop|local-address <A.B.C.D|X:X::X:X>|interface IFNAME}] [counters] [json]",
         Id::ShowPeer,
     ),
+    (
+        "clear bfd [vrf NAME] peer <WORD|A.B.C.D|X:X::X:X> [{multihop|local-address <A.B.C.D|X:X::X:X>|interface IFNAME}] counters",
+        Id::ClearCounters,
+    ),
+    ("show debugging [bfd]", Id::ShowDebugging),
+    // In FRR 8.4 these change the same flags as in CONFIG, saved too.
+    ("[no] debug bfd <distributed|peer|zebra|network>", Id::ConfigLine),
+    ("show startup-config", Id::ShowStartupConfig),
+    ("show bfd distributed", Id::ShowDistributed),
+    ("write terminal", Id::WriteTerminal),
+    ("show running-config", Id::WriteTerminal),
+    ("write [<file|memory>]", Id::WriteMemory),
+    ("copy running-config startup-config", Id::WriteMemory),
+    ("clear log cmdline-targets", Id::Daemon),
 ];
 
+/// CONFIG node: bfdd's own commands and the lib commands vtysh sends to
+/// every daemon.
 const CONFIG_CMDS: &[(&str, Id)] = &[
     ("end", Id::End),
     ("exit", Id::Exit),
     ("quit", Id::Exit),
-    ("XFRR_start_configuration", Id::Nothing),
-    ("XFRR_end_configuration", Id::Nothing),
-    // Passwords guard FRR's TCP vty, which bfdd-rs does not have: accepted
+    ("bfd", Id::ConfigLine),
+    ("no bfd", Id::ConfigLine),
+    (
+        "[no] debug bfd <distributed|peer|zebra|network>",
+        Id::ConfigLine,
+    ),
+    ("XFRR_start_configuration", Id::XfrrStart),
+    ("XFRR_end_configuration", Id::XfrrEnd),
+    ("frr version .VERSION", Id::Nothing),
+    ("frr defaults <traditional|datacenter>", Id::Nothing),
+    ("hostname WORD", Id::Nothing),
+    ("no hostname [WORD]", Id::Nothing),
+    ("[no] service password-encryption", Id::Nothing),
+    ("[no] service advanced-vty", Id::Nothing),
+    ("line vty", Id::Nothing),
+    (concat!("log file FILENAME [", levels!(), "]"), Id::Daemon),
+    (
+        concat!("no log file [FILENAME [", levels!(), "]]"),
+        Id::Daemon,
+    ),
+    (concat!("log stdout [", levels!(), "]"), Id::Daemon),
+    (concat!("no log stdout [", levels!(), "]"), Id::Daemon),
+    (concat!("log syslog [", levels!(), "]"), Id::Daemon),
+    (concat!("no log syslog [", levels!(), "]"), Id::Daemon),
+    ("[no] log commands", Id::Daemon),
+    ("log timestamp precision (0-6)", Id::Daemon),
+    ("no log timestamp precision [(0-6)]", Id::Daemon),
+    ("[no] log record-priority", Id::Daemon),
+    // Passwords guard FRR's TCP vty login, not implemented here: accepted
     // so that config files written for FRR load, and ignored.
     ("enable password [(8-8)] WORD", Id::Nothing),
     ("no enable password", Id::Nothing),
     ("password [(8-8)] WORD", Id::Nothing),
     ("no password", Id::Nothing),
+];
+
+const BFD_CMDS: &[(&str, Id)] = &[
+    ("end", Id::End),
+    ("exit", Id::Exit),
+    ("quit", Id::Exit),
+    (
+        "[no] peer <A.B.C.D|X:X::X:X> [{multihop|local-address <A.B.C.D|X:X::X:X>|interface IFNAME|vrf NAME}]",
+        Id::ConfigLine,
+    ),
+    ("[no] profile BFDPROF", Id::ConfigLine),
+];
+
+/// Commands of both the peer and the profile node (bfdd/bfdd_cli.c), plus
+/// our authentication extension.
+const SESSION_CMDS: &[(&str, Id)] = &[
+    ("end", Id::End),
+    ("exit", Id::Exit),
+    ("quit", Id::Exit),
+    ("detect-multiplier (2-255)", Id::ConfigLine),
+    ("receive-interval (10-60000)", Id::ConfigLine),
+    ("transmit-interval (10-60000)", Id::ConfigLine),
+    ("[no] shutdown", Id::ConfigLine),
+    ("[no] passive-mode", Id::ConfigLine),
+    ("[no] echo-mode", Id::ConfigLine),
+    ("echo-interval (10-60000)", Id::ConfigLine),
+    ("echo transmit-interval (10-60000)", Id::ConfigLine),
+    (
+        "echo receive-interval <disabled|(10-60000)>",
+        Id::ConfigLine,
+    ),
+    ("[no] minimum-ttl (1-254)", Id::ConfigLine),
+    ("no minimum-ttl", Id::ConfigLine),
+    ("authentication-type WORD", Id::ConfigLine),
+    ("no authentication-type [WORD]", Id::ConfigLine),
+    ("authentication-key-id (0-255)", Id::ConfigLine),
+    ("no authentication-key-id [(0-255)]", Id::ConfigLine),
+    ("authentication-key WORD", Id::ConfigLine),
+    ("no authentication-key [WORD]", Id::ConfigLine),
+];
+
+const PEER_ONLY_CMDS: &[(&str, Id)] = &[
+    ("profile BFDPROF", Id::ConfigLine),
+    ("no profile BFDPROF", Id::ConfigLine),
 ];
 
 fn build(lists: &[&[(&str, Id)]]) -> Table {
@@ -178,11 +398,17 @@ fn table(node: Node) -> &'static Table {
     static VIEW: OnceLock<Table> = OnceLock::new();
     static ENABLE: OnceLock<Table> = OnceLock::new();
     static CONFIG: OnceLock<Table> = OnceLock::new();
+    static BFD: OnceLock<Table> = OnceLock::new();
+    static PEER: OnceLock<Table> = OnceLock::new();
+    static PROFILE: OnceLock<Table> = OnceLock::new();
     match node {
         Node::View => VIEW.get_or_init(|| build(&[VIEW_CMDS])),
         // ENABLE has every VIEW command too, as in FRR.
         Node::Enable => ENABLE.get_or_init(|| build(&[VIEW_CMDS, ENABLE_CMDS])),
         Node::Config => CONFIG.get_or_init(|| build(&[CONFIG_CMDS])),
+        Node::Bfd => BFD.get_or_init(|| build(&[BFD_CMDS])),
+        Node::BfdPeer => PEER.get_or_init(|| build(&[SESSION_CMDS, PEER_ONLY_CMDS])),
+        Node::BfdProfile => PROFILE.get_or_init(|| build(&[SESSION_CMDS])),
     }
 }
 
@@ -201,13 +427,35 @@ fn text(word: &[u8]) -> String {
 }
 
 fn parse_words(node: Node, words: &[&[u8]]) -> Result<Command, MatchError> {
-    let id = *match_words(table(node), words)?;
-    Ok(match id {
+    let (id, tokens) = match_words_tokens(table(node), words)?;
+    let line = || expand_words(tokens, words);
+    Ok(match *id {
+        Id::Empty => Command::Empty,
+        Id::TerminalMonitor => Command::TerminalMonitor,
+        Id::ConfigureTerminal => Command::ConfigureTerminal,
+        Id::ConfigLine => Command::Request(Request::Configure {
+            node: NodePath::new(node),
+            line: line(),
+            defer: false,
+        }),
+        Id::XfrrStart => Command::XfrrStart,
+        Id::XfrrEnd => Command::Request(Request::Commit),
+        Id::ShowStartupConfig => Command::Request(Request::ShowStartupConfig),
+        Id::ShowDistributed => Command::ShowDistributed,
+        Id::WriteTerminal => Command::Request(Request::WriteTerminal),
+        Id::WriteMemory => Command::Request(Request::WriteMemory),
+        Id::ShowDebugging => Command::Request(Request::ShowDebugging),
+        Id::Daemon => Command::Request(Request::Daemon { line: line() }),
+        Id::ClearCounters => match show_peer_args(words) {
+            Command::ShowPeer { vrf, selector, .. } => {
+                Command::Request(Request::ClearCounters { vrf, selector })
+            }
+            _ => Command::Nothing,
+        },
         Id::Enable => Command::Enable,
         Id::Disable => Command::Disable,
         Id::End => Command::End,
         Id::Exit => Command::Exit,
-        Id::Configure => Command::ConfigureTerminal,
         Id::Nothing => Command::Nothing,
         Id::ShowVersion => Command::ShowVersion,
         Id::Echo => Command::Echo(
@@ -299,6 +547,13 @@ fn show_peer_args(words: &[&[u8]]) -> Command {
 #[derive(Debug, Clone)]
 pub struct Session {
     node: Node,
+    /// The daemon's name for the peer/profile being edited.
+    label: Option<String>,
+    /// Where a line run in a parent node started, to go back there if the
+    /// daemon refuses it (FRR's `cmd_execute_command`).
+    before: Option<NodePath>,
+    /// Between XFRR_start_configuration and XFRR_end_configuration.
+    pending: bool,
 }
 
 impl Default for Session {
@@ -309,32 +564,74 @@ impl Default for Session {
 
 impl Session {
     pub fn new() -> Session {
-        Session { node: Node::View }
+        Session {
+            node: Node::View,
+            label: None,
+            before: None,
+            pending: false,
+        }
     }
 
     pub fn node(&self) -> Node {
         self.node
     }
 
+    /// The node with its peer/profile label.
+    pub fn path(&self) -> NodePath {
+        NodePath {
+            node: self.node,
+            label: self.label.clone(),
+        }
+    }
+
+    fn set_node(&mut self, node: Node) {
+        if !matches!(node, Node::BfdPeer | Node::BfdProfile) {
+            self.label = None;
+        }
+        self.node = node;
+    }
+
     /// Runs one line (the bytes before its NUL). Show commands come back as
-    /// `Step::Show`, to be finished with [`render_show`].
+    /// `Step::Show`, to be finished with [`render_show`]; daemon work as
+    /// `Step::Request`, finished with [`Session::answer`].
     pub fn execute(&mut self, line: &[u8]) -> Step {
         let Some(words) = split_words(line) else {
             return Step::Reply(Reply::ok(Vec::new()));
         };
-        // FRR's `do` shortcut: from ENABLE and CONFIG, run the rest as if
-        // in ENABLE.
-        let (node, words) = if self.node != Node::View && words[0] == b"do" {
-            (Node::Enable, &words[1..])
-        } else {
-            (self.node, &words[..])
-        };
-        let parsed = if words.is_empty() {
-            Err(MatchError::Incomplete)
-        } else {
-            parse_words(node, words)
-        };
-        match parsed {
+        self.before = None;
+        // FRR's `do` shortcut: from ENABLE and the config nodes, run the
+        // rest as if in ENABLE.
+        if self.node != Node::View && words[0] == b"do" {
+            let rest = &words[1..];
+            if rest.is_empty() {
+                return Step::Reply(error_reply(MatchError::Incomplete, line));
+            }
+            return match parse_words(Node::Enable, rest) {
+                // Node changes do not apply through `do`.
+                Ok(Command::Request(r)) => Step::Request(r),
+                Ok(cmd @ (Command::ShowPeers { .. } | Command::ShowPeer { .. })) => Step::Show(cmd),
+                Ok(Command::Echo(m)) => Step::Reply(Reply::ok(format!("{m}\n"))),
+                Ok(Command::ShowVersion) => Step::Reply(Reply::ok(version_text())),
+                Ok(Command::TerminalMonitor) => Step::Reply(monitor_reply()),
+                Ok(Command::ShowDistributed) => Step::Reply(Reply::ok(DISTRIBUTED_HEADER)),
+                Ok(_) => Step::Reply(Reply::ok(Vec::new())),
+                Err(e) => Step::Reply(error_reply(e, line)),
+            };
+        }
+        let first = parse_words(self.node, &words);
+        // A configuration line unknown here is tried in the parent nodes.
+        if first == Err(MatchError::NoMatch) {
+            let mut up = self.node.parent();
+            while let Some(node) = up {
+                if let Ok(cmd) = parse_words(node, &words) {
+                    self.before = Some(self.path());
+                    self.set_node(node);
+                    return self.run(cmd);
+                }
+                up = node.parent();
+            }
+        }
+        match first {
             Ok(cmd) => self.run(cmd),
             Err(e) => Step::Reply(error_reply(e, line)),
         }
@@ -343,28 +640,80 @@ impl Session {
     fn run(&mut self, cmd: Command) -> Step {
         let mut reply = Reply::ok(Vec::new());
         match cmd {
-            Command::Nothing => {}
-            Command::Enable => self.node = Node::Enable,
-            Command::Disable => self.node = Node::View,
-            Command::End => self.node = Node::Enable,
-            Command::ConfigureTerminal => self.node = Node::Config,
+            Command::Nothing | Command::Empty => {}
+            Command::Enable => self.set_node(Node::Enable),
+            Command::Disable => self.set_node(Node::View),
+            Command::End => self.set_node(Node::Enable),
+            Command::ConfigureTerminal => self.set_node(Node::Config),
             Command::Exit => match self.node {
                 Node::View | Node::Enable => reply.close = true,
-                Node::Config => self.node = Node::Enable,
+                Node::Config => self.set_node(Node::Enable),
+                Node::Bfd => self.set_node(Node::Config),
+                Node::BfdPeer | Node::BfdProfile => self.set_node(Node::Bfd),
             },
             Command::Echo(msg) => reply.output = format!("{msg}\n").into_bytes(),
-            Command::ShowVersion => {
-                reply.output = format!(
-                    "bfdd-rs {} (FRRouting 8.4 compatible bfdd).\n",
-                    env!("CARGO_PKG_VERSION")
-                )
-                .into_bytes()
+            Command::ShowVersion => reply.output = version_text().into_bytes(),
+            Command::TerminalMonitor => reply = monitor_reply(),
+            Command::ShowDistributed => reply.output = DISTRIBUTED_HEADER.as_bytes().to_vec(),
+            Command::XfrrStart => self.pending = true,
+            Command::Request(Request::Configure { line, .. }) => {
+                return Step::Request(Request::Configure {
+                    node: self.path(),
+                    line,
+                    defer: self.pending,
+                })
             }
+            Command::Request(Request::Commit) => {
+                self.pending = false;
+                return Step::Request(Request::Commit);
+            }
+            Command::Request(r) => return Step::Request(r),
             show @ (Command::ShowPeers { .. } | Command::ShowPeer { .. }) => {
                 return Step::Show(show)
             }
         }
         Step::Reply(reply)
+    }
+
+    /// Finishes a `Step::Request` with the daemon's answer: the node moves
+    /// where the daemon says; a refused line run in a parent node leaves the
+    /// session where it was.
+    pub fn answer(&mut self, answer: Answer) -> Reply {
+        let before = self.before.take();
+        if let Some(path) = answer.node {
+            self.node = path.node;
+            self.label = path.label;
+        } else if answer.ret != ret::SUCCESS && answer.ret != ret::WARNING {
+            if let Some(path) = before {
+                self.node = path.node;
+                self.label = path.label;
+            }
+        }
+        Reply {
+            output: answer.output.into_bytes(),
+            ret: answer.ret,
+            close: false,
+        }
+    }
+}
+
+/// FRR 8.4's `show bfd distributed` with no data-plane connection.
+const DISTRIBUTED_HEADER: &str = "                  Data plane\n                  ==========\n";
+
+fn version_text() -> String {
+    format!(
+        "bfdd-rs {} (FRRouting 8.4 compatible bfdd).\n",
+        env!("CARGO_PKG_VERSION")
+    )
+}
+
+/// FRR's answer to `terminal monitor` on a session that cannot take a
+/// passed log socket.
+fn monitor_reply() -> Reply {
+    Reply {
+        output: b"% not supported\n".to_vec(),
+        ret: ret::WARNING,
+        close: false,
     }
 }
 
@@ -480,40 +829,18 @@ mod tests {
     use super::*;
     use crate::PeerState;
 
+    /// A configured session that has heard nothing from its peer yet.
     fn peer(addr: &str, vrf: &str) -> PeerStatus {
         PeerStatus {
             peer: addr.parse().unwrap(),
             local: None,
             vrf: vrf.into(),
-            interface: Some("eth0".into()),
-            multihop: false,
-            label: None,
-            local_discr: 1,
             remote_discr: 0,
-            passive: false,
-            minimum_ttl: 254,
             state: PeerState::Down,
-            since_change_secs: 0,
-            local_diag: 0,
-            remote_diag: 0,
-            configured: true,
-            detect_mult: 3,
-            receive_interval: 300_000,
-            transmit_interval: 300_000,
-            echo_receive_interval: 50_000,
-            echo_transmit_interval: 50_000,
-            echo_mode: false,
-            remote_detect_mult: 3,
             remote_receive_interval: 1_000_000,
             remote_transmit_interval: 1_000_000,
             remote_echo_receive_interval: 0,
-            control_packet_input: 0,
-            control_packet_output: 0,
-            echo_packet_input: 0,
-            echo_packet_output: 0,
-            session_up: 0,
-            session_down: 0,
-            zebra_notifications: 0,
+            ..PeerStatus::example()
         }
     }
 
@@ -522,6 +849,35 @@ mod tests {
         match s.execute(line.as_bytes()) {
             Step::Reply(r) => r,
             Step::Show(cmd) => render_show(&cmd, peers),
+            Step::Request(req) => s.answer(fake_daemon(req)),
+        }
+    }
+
+    /// A daemon that enters the nodes `bfd`, `peer ...` and `profile ...`
+    /// name, refuses `peer 192.0.2.99` and prints what it was asked.
+    fn fake_daemon(req: Request) -> Answer {
+        let Request::Configure { node, line, .. } = req else {
+            return Answer::ok(format!("{req:?}\n"));
+        };
+        if line == "peer 192.0.2.99" {
+            return Answer::error("% refused\n", ret::WARNING_CONFIG_FAILED);
+        }
+        let next = match (node.node, line.split(' ').next()) {
+            (Node::Config, Some("bfd")) => NodePath::new(Node::Bfd),
+            (Node::Bfd, Some("peer")) => NodePath {
+                node: Node::BfdPeer,
+                label: Some(line.clone()),
+            },
+            (Node::Bfd, Some("profile")) => NodePath {
+                node: Node::BfdProfile,
+                label: Some(line.clone()),
+            },
+            _ => node.clone(),
+        };
+        Answer {
+            output: format!("{:?} {:?}: {line}\n", node.node, node.label),
+            ret: ret::SUCCESS,
+            node: Some(next),
         }
     }
 
@@ -678,6 +1034,139 @@ mod tests {
     }
 
     #[test]
+    fn config_nodes_expand_abbreviations_and_walk_up() {
+        let mut s = Session::new();
+        run(&mut s, "enable", &[]);
+        run(&mut s, "conf t", &[]);
+        let r = run(&mut s, "bf", &[]);
+        assert_eq!(out(&r), "Config None: bfd\n");
+        assert_eq!(s.node(), Node::Bfd);
+        let r = run(&mut s, "pe 192.0.2.2 mu local 192.0.2.1 v red", &[]);
+        assert_eq!(
+            out(&r),
+            "Bfd None: peer 192.0.2.2 multihop local-address 192.0.2.1 vrf red\n"
+        );
+        assert_eq!(s.node(), Node::BfdPeer);
+        let r = run(&mut s, "det 5", &[]);
+        assert_eq!(
+            out(&r),
+            "BfdPeer Some(\"peer 192.0.2.2 multihop local-address 192.0.2.1 vrf red\"): detect-multiplier 5\n"
+        );
+        // FRR's messages and codes: out of range, ambiguous, incomplete.
+        let r = run(&mut s, "detect-multiplier 1", &[]);
+        assert_eq!(
+            (out(&r).as_str(), r.ret),
+            ("% [BFD] Unknown command: detect-multiplier 1\n", 2)
+        );
+        assert_eq!(run(&mut s, "e", &[]).ret, ret::ERR_AMBIGUOUS);
+        // As FRR 8.4 does: `echo` alone is a prefix of `echo-mode`.
+        assert!(out(&run(&mut s, "echo", &[])).ends_with(": echo-mode\n"));
+        assert_eq!(run(&mut s, "profile", &[]).ret, ret::ERR_INCOMPLETE);
+        assert_eq!(run(&mut s, "minimum", &[]).ret, ret::ERR_INCOMPLETE);
+        assert_eq!(
+            out(&run(&mut s, "echo rec dis", &[])).rsplit(": ").next(),
+            Some("echo receive-interval disabled\n")
+        );
+        assert_eq!(s.node(), Node::BfdPeer);
+        // A BFD-node command from the peer node runs there.
+        let r = run(&mut s, "profile fast", &[]);
+        assert!(out(&r).ends_with(": profile fast\n"), "{}", out(&r));
+        assert_eq!(s.node(), Node::BfdPeer);
+        run(&mut s, "exit", &[]);
+        run(&mut s, "profile fast", &[]);
+        assert_eq!(s.node(), Node::BfdProfile);
+        let r = run(&mut s, "peer 192.0.2.3", &[]);
+        assert_eq!(out(&r), "Bfd None: peer 192.0.2.3\n");
+        assert_eq!(s.node(), Node::BfdPeer);
+        // Refused in a parent node: back where the line was typed.
+        assert_eq!(run(&mut s, "peer 192.0.2.99", &[]).ret, 13);
+        assert_eq!(s.path().label.as_deref(), Some("peer 192.0.2.3"));
+        // Up to CONFIG, then `do` and node exits.
+        let r = run(&mut s, "debug bfd peer", &[]);
+        assert_eq!(out(&r), "Config None: debug bfd peer\n");
+        assert_eq!(s.node(), Node::Config);
+        let r = run(&mut s, "do wr t", &[]);
+        assert_eq!(out(&r), "WriteTerminal\n");
+        run(&mut s, "bfd", &[]);
+        run(&mut s, "exit", &[]);
+        assert_eq!(s.node(), Node::Config);
+        run(&mut s, "bfd", &[]);
+        run(&mut s, "end", &[]);
+        assert_eq!(s.node(), Node::Enable);
+    }
+
+    #[test]
+    fn xfrr_markers_defer_then_commit() {
+        let mut s = Session::new();
+        run(&mut s, "enable", &[]);
+        run(&mut s, "configure terminal", &[]);
+        let mut seen = Vec::new();
+        for line in [
+            "bfd",
+            "XFRR_start_configuration",
+            "bfd",
+            "XFRR_end_configuration",
+            "bfd",
+        ] {
+            match s.execute(line.as_bytes()) {
+                Step::Request(Request::Configure { defer, .. }) => {
+                    seen.push(format!("cfg {defer}"))
+                }
+                Step::Request(Request::Commit) => seen.push("commit".into()),
+                Step::Reply(r) => seen.push(format!("reply {}", r.ret)),
+                other => panic!("{other:?}"),
+            }
+        }
+        assert_eq!(
+            seen,
+            ["cfg false", "reply 0", "cfg true", "commit", "cfg false"]
+        );
+    }
+
+    #[test]
+    fn enable_node_daemon_commands() {
+        let mut s = Session::new();
+        assert_eq!(
+            out(&run(&mut s, "show log", &[])),
+            "Daemon { line: \"show logging\" }\n"
+        );
+        assert_eq!(run(&mut s, "who", &[]).to_wire(), [0, 0, 0, 0]);
+        let r = run(&mut s, "terminal monitor", &[]);
+        assert_eq!((out(&r).as_str(), r.ret), ("% not supported\n", 1));
+        run(&mut s, "enable", &[]);
+        assert_eq!(
+            out(&run(&mut s, "no deb bfd net", &[])),
+            "Enable None: no debug bfd network\n"
+        );
+        assert_eq!(s.node(), Node::Enable);
+        assert_eq!(out(&run(&mut s, "sh deb", &[])), "ShowDebugging\n");
+        assert_eq!(
+            out(&run(&mut s, "show bfd distributed", &[])),
+            "                  Data plane\n                  ==========\n"
+        );
+        assert_eq!(out(&run(&mut s, "write", &[])), "WriteMemory\n");
+        assert_eq!(
+            out(&run(&mut s, "show running-config", &[])),
+            "WriteTerminal\n"
+        );
+        let r = run(&mut s, "clear bfd vrf red peer 192.0.2.1 counters", &[]);
+        assert!(
+            out(&r).starts_with("ClearCounters { vrf: Some(\"red\")"),
+            "{}",
+            out(&r)
+        );
+        run(&mut s, "conf", &[]);
+        assert_eq!(
+            out(&run(&mut s, "log file /tmp/x deb", &[])),
+            "Daemon { line: \"log file /tmp/x debugging\" }\n"
+        );
+        assert_eq!(run(&mut s, "log timestamp precision 7", &[]).ret, 2);
+        assert_eq!(run(&mut s, "XFRR_start_configuration", &[]).ret, 0);
+        assert_eq!(run(&mut s, "frr version 8.4.4", &[]).ret, 0);
+        assert_eq!(run(&mut s, "frr defaults traditional", &[]).ret, 0);
+    }
+
+    #[test]
     fn random_lines_never_panic() {
         // A cheap in-tree stand-in for the fuzz target: a fixed LCG over an
         // alphabet of command fragments and raw bytes.
@@ -729,6 +1218,7 @@ mod tests {
             let reply = match s.execute(&line) {
                 Step::Reply(r) => r,
                 Step::Show(cmd) => render_show(&cmd, &peers),
+                Step::Request(req) => s.answer(fake_daemon(req)),
             };
             assert!(!reply.to_wire()[..reply.to_wire().len() - 4].contains(&0));
             if reply.close {

@@ -244,6 +244,15 @@ pub fn match_words<'a, T>(
     commands: &'a [(Vec<Tok>, T)],
     words: &[&[u8]],
 ) -> Result<&'a T, MatchError> {
+    match_words_tokens(commands, words).map(|(id, _)| id)
+}
+
+/// `match_words`, also giving the matched token sequence (to expand
+/// abbreviations with [`expand_words`]).
+pub fn match_words_tokens<'a, T>(
+    commands: &'a [(Vec<Tok>, T)],
+    words: &[&[u8]],
+) -> Result<(&'a T, &'a [Tok]), MatchError> {
     let mut best: Option<Candidate<'a, T>> = None;
     let mut ambiguous = false;
     let mut incomplete = false;
@@ -271,10 +280,25 @@ pub fn match_words<'a, T>(
     }
     match best {
         Some(_) if ambiguous => Err(MatchError::Ambiguous),
-        Some(c) => Ok(c.id),
+        Some(c) => Ok((c.id, c.tokens)),
         None if incomplete => Err(MatchError::Incomplete),
         None => Err(MatchError::NoMatch),
     }
+}
+
+/// The line with every abbreviated keyword written out in full, words
+/// joined by one space: what a matched command means, independent of how it
+/// was typed.
+pub fn expand_words(tokens: &[Tok], words: &[&[u8]]) -> String {
+    words
+        .iter()
+        .enumerate()
+        .map(|(i, w)| match tokens.get(i) {
+            Some(Tok::Kw(k)) => k.clone(),
+            _ => String::from_utf8_lossy(w).into_owned(),
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 enum Fit {

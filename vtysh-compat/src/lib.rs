@@ -1,10 +1,12 @@
-//! FRR's vty unix-socket protocol and bfdd's `show bfd ...` output in FRR 8.4's
-//! exact text and JSON. Knows nothing of the engine: the daemon hands it plain
-//! `PeerStatus` records.
+//! FRR's vty unix-socket protocol, bfdd's command grammar and nodes, and its
+//! `show bfd ...` output in FRR 8.4's exact text and JSON. Knows nothing of
+//! the engine: the daemon hands it plain `PeerStatus` records and answers
+//! configuration lines through `Backend::request`.
 //!
 //! Modules: `show` (text/brief/JSON formatting), `json` (json-c's pretty
 //! printer), `grammar` (FRR-style command matching), `cli` (nodes, commands,
-//! replies), `server` (the unix socket and its framing).
+//! replies), `server` (the unix socket and its framing), `telnet` (the TCP
+//! vty's login and line editing over the same CLI).
 
 use std::net::IpAddr;
 
@@ -13,8 +15,9 @@ pub mod grammar;
 pub mod json;
 pub mod server;
 pub mod show;
+pub mod telnet;
 
-pub use cli::{Node, Reply, Session, Step};
+pub use cli::{Answer, Node, NodePath, PeerSelector, Reply, Request, Session, Step};
 pub use server::{bind, serve, Backend};
 
 /// bfdd's state as FRR names it.
@@ -66,4 +69,48 @@ pub struct PeerStatus {
     pub session_up: u64,
     pub session_down: u64,
     pub zebra_notifications: u64,
+}
+
+impl PeerStatus {
+    /// A made-up session for examples, tests and fuzzing: 192.0.2.2 from
+    /// 192.0.2.1 on eth0 in vrf default, configured, Up with discriminators
+    /// 1/2 and FRR's default timers on both ends, no label, counters and
+    /// time since the last change zero. Override fields with `..`.
+    #[doc(hidden)]
+    pub fn example() -> PeerStatus {
+        PeerStatus {
+            peer: [192, 0, 2, 2].into(),
+            local: Some([192, 0, 2, 1].into()),
+            vrf: "default".into(),
+            interface: Some("eth0".into()),
+            multihop: false,
+            label: None,
+            local_discr: 1,
+            remote_discr: 2,
+            passive: false,
+            minimum_ttl: 254,
+            state: PeerState::Up,
+            since_change_secs: 0,
+            local_diag: 0,
+            remote_diag: 0,
+            configured: true,
+            detect_mult: 3,
+            receive_interval: 300_000,
+            transmit_interval: 300_000,
+            echo_receive_interval: 50_000,
+            echo_transmit_interval: 50_000,
+            echo_mode: false,
+            remote_detect_mult: 3,
+            remote_receive_interval: 300_000,
+            remote_transmit_interval: 300_000,
+            remote_echo_receive_interval: 50_000,
+            control_packet_input: 0,
+            control_packet_output: 0,
+            echo_packet_input: 0,
+            echo_packet_output: 0,
+            session_up: 0,
+            session_down: 0,
+            zebra_notifications: 0,
+        }
+    }
 }

@@ -14,13 +14,30 @@ use std::sync::Arc;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{UnixListener, UnixStream};
 
-use crate::cli::{render_show, Session, Step};
+use crate::cli::{render_show, ret, Answer, Request, Session, Step};
 use crate::PeerStatus;
 
 /// What the vty needs from the daemon.
 pub trait Backend: Send + Sync + 'static {
     /// Every session, in the order `show bfd peers` should list them.
     fn peers(&self) -> Pin<Box<dyn Future<Output = Vec<PeerStatus>> + Send>>;
+
+    /// Called with every command line before it runs (FRR's `log
+    /// commands`).
+    fn command_seen(&self, line: &[u8]) {
+        let _ = line;
+    }
+
+    /// Configuration, `write`, debug flags, counters and the common daemon
+    /// commands. A daemon without them answers that it cannot.
+    fn request(&self, req: Request) -> Pin<Box<dyn Future<Output = Answer> + Send>> {
+        // A backend without configuration has nothing to commit: the end of a
+        // `vtysh -b` push must still succeed silently, as it does in FRR.
+        if matches!(req, Request::Commit) {
+            return Box::pin(async { Answer::ok("") });
+        }
+        Box::pin(async { Answer::error("% Not supported by this daemon.\n", ret::WARNING) })
+    }
 }
 
 /// FRR reads at most this much per read(2) on a vty socket.
@@ -125,9 +142,11 @@ pub async fn handle_connection(
             match event {
                 FrameEvent::TooLong => pending.extend_from_slice(TOO_LONG),
                 FrameEvent::Line(line) => {
+                    backend.command_seen(&line);
                     let reply = match session.execute(&line) {
                         Step::Reply(r) => r,
                         Step::Show(cmd) => render_show(&cmd, &backend.peers().await),
+                        Step::Request(req) => session.answer(backend.request(req).await),
                     };
                     pending.extend(reply.to_wire());
                     // One write per reply: watchfrr wants its echo in one read.

@@ -83,38 +83,15 @@ fn empty_lists_match_frr_capture() {
 /// The sample peer of the interface notes (§6.2/§6.3).
 fn sample() -> PeerStatus {
     PeerStatus {
-        peer: "192.0.2.2".parse().unwrap(),
-        local: Some("192.0.2.1".parse().unwrap()),
-        vrf: "default".into(),
-        interface: Some("eth0".into()),
-        multihop: false,
-        label: None,
         local_discr: 3735928559,
         remote_discr: 1622318137,
-        passive: false,
-        minimum_ttl: 254,
-        state: PeerState::Up,
         since_change_secs: 192,
-        local_diag: 0,
-        remote_diag: 0,
         configured: false,
-        detect_mult: 3,
-        receive_interval: 300_000,
-        transmit_interval: 300_000,
-        echo_receive_interval: 50_000,
-        echo_transmit_interval: 50_000,
-        echo_mode: false,
-        remote_detect_mult: 3,
-        remote_receive_interval: 300_000,
-        remote_transmit_interval: 300_000,
-        remote_echo_receive_interval: 50_000,
         control_packet_input: 642,
         control_packet_output: 645,
-        echo_packet_input: 0,
-        echo_packet_output: 0,
         session_up: 1,
-        session_down: 0,
         zebra_notifications: 2,
+        ..PeerStatus::example()
     }
 }
 

@@ -92,13 +92,8 @@ pub fn peer_from_json(o: &HashMap<String, String>) -> PeerStatus {
         remote_receive_interval: num::<u32>(o, "remote-receive-interval") * 1000,
         remote_transmit_interval: num::<u32>(o, "remote-transmit-interval") * 1000,
         remote_echo_receive_interval: num::<u32>(o, "remote-echo-receive-interval") * 1000,
-        control_packet_input: 0,
-        control_packet_output: 0,
-        echo_packet_input: 0,
-        echo_packet_output: 0,
-        session_up: 0,
-        session_down: 0,
-        zebra_notifications: 0,
+        // Counters zero, as in the example.
+        ..PeerStatus::example()
     }
 }
 

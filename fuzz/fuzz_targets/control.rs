@@ -1,0 +1,82 @@
+//! Fuzz target for bfdd.sock input: the byte stream is cut into reads at a
+//! position taken from the first input byte and fed to the frame decoder;
+//! every frame's payload goes through request parsing and peer validation
+//! (as an ipv4, ipv6 and label-based entry), and every accepted peer key is
+//! rendered as status and config notifications. Nothing may panic; the
+//! decoder must never hold more than one frame's worth of bytes after an
+//! error-free pass; rendered JSON must parse back.
+#![no_main]
+
+use bfdd_rs::control::codec::{FrameDecoder, HEADER_LEN, MAX_PAYLOAD};
+use bfdd_rs::control::json;
+use bfdd_rs::control::notify;
+use bfdd_rs::control::request::{self, ListKind, PeerConfig};
+use bfdd_rs::control::{ConfigOp, ControlSessionInfo};
+use bfdd_rs::packet::{Diag, State};
+use libfuzzer_sys::fuzz_target;
+
+fn render(key: bfdd_rs::engine::SessionKey, label: Option<String>) {
+    let s = ControlSessionInfo {
+        key,
+        label,
+        local_discr: 1,
+        state: State::Up,
+        local_diag: Diag::NONE,
+        remote_diag: Diag::NONE,
+        since_change: std::time::Duration::from_secs(1),
+        detect_mult: 3,
+        receive_interval_ms: 300,
+        transmit_interval_ms: 300,
+        echo_receive_interval_ms: 50,
+        echo_transmit_interval_ms: 50,
+        remote_detect_mult: 3,
+        remote_receive_interval_ms: 300,
+        remote_transmit_interval_ms: 300,
+        remote_echo_receive_interval_ms: 50,
+        echo_mode: false,
+        shutdown: false,
+    };
+    for text in [notify::status(&s), notify::config(ConfigOp::Update, &s)] {
+        assert!(json::parse(text.as_bytes()).is_ok(), "{text}");
+    }
+}
+
+fuzz_target!(|data: &[u8]| {
+    let Some((&cut, rest)) = data.split_first() else {
+        return;
+    };
+    let cut = usize::from(cut).min(rest.len());
+    let mut dec = FrameDecoder::new();
+    for chunk in [&rest[..cut], &rest[cut..]] {
+        dec.extend(chunk);
+        loop {
+            match dec.next_frame() {
+                Ok(Some(f)) => {
+                    let Ok(doc) = request::parse_request(&f.payload) else {
+                        continue;
+                    };
+                    for (kind, entries) in &doc.lists {
+                        for e in entries {
+                            let mut base = match kind {
+                                ListKind::Ipv4 => PeerConfig::new(true),
+                                ListKind::Ipv6 => PeerConfig::new(false),
+                                ListKind::Label => {
+                                    let _ = request::entry_label(e);
+                                    PeerConfig::new(true)
+                                }
+                            };
+                            if request::apply_peer_object(e, &mut base).is_empty() {
+                                let key = base.key().expect("valid entry has a peer");
+                                let _ = base.to_request(key.clone());
+                                render(key, base.label.clone());
+                            }
+                        }
+                    }
+                }
+                Ok(None) => break,
+                Err(_) => return,
+            }
+        }
+    }
+    assert!(dec.pending() < HEADER_LEN + MAX_PAYLOAD);
+});

@@ -1,0 +1,266 @@
+//! The control-plane task that owns the `Registry`: every request source
+//! (config reloads, the zebra client, direct ZAPI connections, bfdd.sock
+//! connections) talks to it through a cloneable `RegistryHandle`, and it
+//! alone feeds the engine commands and turns engine notifications into
+//! status events for the sources subscribed to them. One task, one owner:
+//! requests from all sources are applied in arrival order, without locks.
+//!
+//! For a new kind of client (e.g. bfdd.sock): pick a `Source` with a
+//! connection id from `RegistryHandle::next_connection_id`, `subscribe` it
+//! before the first `register` (so the immediate status reply is not lost),
+//! and call `closed` when the connection goes: that drops its references
+//! and its subscription.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+
+use tokio::sync::mpsc::{unbounded_channel, UnboundedReceiver, UnboundedSender};
+use tokio::sync::oneshot;
+
+use crate::config::Config;
+use crate::engine::{Command, EngineHandle, Notification, SessionKey, SessionSpec};
+use crate::packet::State;
+use crate::registry::{self, ClientId, Outcome, Registry, Request, Source, StatusEvent};
+
+/// An owned copy of one registry session (see `registry::SessionView`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionInfo {
+    pub spec: SessionSpec,
+    pub configured: bool,
+    pub clients: Vec<ClientId>,
+    pub state: State,
+}
+
+enum Msg {
+    Apply(Box<Config>, oneshot::Sender<usize>),
+    Register(ClientId, Request),
+    Deregister(ClientId, SessionKey),
+    DropClient(ClientId),
+    Closed(Source),
+    MarkStale(Source),
+    SweepStale(Source),
+    Subscribe(Source, UnboundedSender<StatusEvent>),
+    Watch(UnboundedSender<Notification>),
+    Sessions(oneshot::Sender<Vec<SessionInfo>>),
+}
+
+/// Cheap to clone; every method only queues a message (no await needed
+/// except for the queries).
+#[derive(Debug, Clone)]
+pub struct RegistryHandle {
+    tx: UnboundedSender<Msg>,
+    next_conn: Arc<AtomicU64>,
+}
+
+impl RegistryHandle {
+    /// Replace the config's sessions and profiles; resolves to the number of
+    /// engine commands it caused (0 when the task is gone).
+    pub async fn apply(&self, cfg: Config) -> usize {
+        let (tx, rx) = oneshot::channel();
+        if self.tx.send(Msg::Apply(Box::new(cfg), tx)).is_err() {
+            return 0;
+        }
+        rx.await.unwrap_or(0)
+    }
+
+    /// `Registry::register`; the status reply goes to `client.source`'s
+    /// subscription.
+    pub fn register(&self, client: ClientId, req: Request) {
+        let _ = self.tx.send(Msg::Register(client, req));
+    }
+
+    /// `Registry::deregister`.
+    pub fn deregister(&self, client: ClientId, key: SessionKey) {
+        let _ = self.tx.send(Msg::Deregister(client, key));
+    }
+
+    /// `Registry::drop_client` (FRR CLIENT_DEREGISTER).
+    pub fn drop_client(&self, client: ClientId) {
+        let _ = self.tx.send(Msg::DropClient(client));
+    }
+
+    /// A connection went away: drop its references and its subscription.
+    pub fn closed(&self, source: Source) {
+        let _ = self.tx.send(Msg::Closed(source));
+    }
+
+    /// `Registry::mark_stale`.
+    pub fn mark_stale(&self, source: Source) {
+        let _ = self.tx.send(Msg::MarkStale(source));
+    }
+
+    /// `Registry::sweep_stale`.
+    pub fn sweep_stale(&self, source: Source) {
+        let _ = self.tx.send(Msg::SweepStale(source));
+    }
+
+    /// Status events for `source` from now on (replaces an earlier
+    /// subscription of the same source).
+    pub fn subscribe(&self, source: Source) -> UnboundedReceiver<StatusEvent> {
+        let (tx, rx) = unbounded_channel();
+        let _ = self.tx.send(Msg::Subscribe(source, tx));
+        rx
+    }
+
+    /// Every engine notification, unfiltered, after the registry saw it.
+    pub fn watch_notifications(&self) -> UnboundedReceiver<Notification> {
+        let (tx, rx) = unbounded_channel();
+        let _ = self.tx.send(Msg::Watch(tx));
+        rx
+    }
+
+    /// Every session the registry holds.
+    pub async fn sessions(&self) -> Vec<SessionInfo> {
+        let (tx, rx) = oneshot::channel();
+        if self.tx.send(Msg::Sessions(tx)).is_err() {
+            return Vec::new();
+        }
+        rx.await.unwrap_or_default()
+    }
+
+    /// A fresh connection id for `Source::Direct` / `Source::Control`.
+    pub fn next_connection_id(&self) -> u64 {
+        self.next_conn.fetch_add(1, Ordering::Relaxed)
+    }
+}
+
+/// Start the task. It runs until every handle is dropped and the
+/// notification channel closes.
+pub fn spawn(
+    registry: Registry,
+    engine: EngineHandle,
+    notifications: UnboundedReceiver<Notification>,
+) -> RegistryHandle {
+    let (tx, rx) = unbounded_channel();
+    tokio::spawn(run(registry, engine, rx, notifications));
+    RegistryHandle {
+        tx,
+        next_conn: Arc::new(AtomicU64::new(1)),
+    }
+}
+
+struct Task {
+    registry: Registry,
+    engine: EngineHandle,
+    subscribers: std::collections::HashMap<Source, UnboundedSender<StatusEvent>>,
+    watchers: Vec<UnboundedSender<Notification>>,
+}
+
+async fn run(
+    registry: Registry,
+    engine: EngineHandle,
+    mut rx: UnboundedReceiver<Msg>,
+    mut notifications: UnboundedReceiver<Notification>,
+) {
+    let mut t = Task {
+        registry,
+        engine,
+        subscribers: Default::default(),
+        watchers: Vec::new(),
+    };
+    let mut msgs_open = true;
+    loop {
+        tokio::select! {
+            m = rx.recv(), if msgs_open => match m {
+                Some(m) => t.message(m),
+                None => msgs_open = false,
+            },
+            n = notifications.recv() => match n {
+                Some(n) => t.notification(n),
+                None => return,
+            },
+        }
+    }
+}
+
+impl Task {
+    fn message(&mut self, m: Msg) {
+        match m {
+            Msg::Apply(cfg, reply) => {
+                let cmds = self.registry.apply(&cfg);
+                let _ = reply.send(cmds.len());
+                self.commands(cmds);
+            }
+            Msg::Register(client, req) => {
+                tracing::debug!("client {client:?} registers {:?}", req.key);
+                let mut out = self.registry.register(client, req);
+                out.commands.extend(registry::reply_counts(&out.events));
+                self.outcome(out);
+            }
+            Msg::Deregister(client, key) => {
+                tracing::debug!("client {client:?} deregisters {key:?}");
+                let out = self.registry.deregister(client, &key);
+                self.outcome(out);
+            }
+            Msg::DropClient(client) => {
+                tracing::debug!("client {client:?} gone");
+                let out = self.registry.drop_client(client);
+                self.outcome(out);
+            }
+            Msg::Closed(source) => {
+                self.subscribers.remove(&source);
+                let out = self.registry.drop_source(source);
+                self.outcome(out);
+            }
+            Msg::MarkStale(source) => self.registry.mark_stale(source),
+            Msg::SweepStale(source) => {
+                let out = self.registry.sweep_stale(source);
+                if !out.commands.is_empty() {
+                    tracing::info!(
+                        "{} session(s) not re-registered after reconnect released",
+                        out.commands.len()
+                    );
+                }
+                self.outcome(out);
+            }
+            Msg::Subscribe(source, tx) => {
+                self.subscribers.insert(source, tx);
+            }
+            Msg::Watch(tx) => self.watchers.push(tx),
+            Msg::Sessions(reply) => {
+                let v = self
+                    .registry
+                    .sessions()
+                    .map(|s| SessionInfo {
+                        spec: s.spec.clone(),
+                        configured: s.configured,
+                        clients: s.clients.iter().copied().collect(),
+                        state: s.state,
+                    })
+                    .collect();
+                let _ = reply.send(v);
+            }
+        }
+    }
+
+    fn notification(&mut self, n: Notification) {
+        let events = self.registry.notification(&n);
+        self.deliver(events);
+        self.watchers.retain(|w| w.send(n.clone()).is_ok());
+    }
+
+    fn outcome(&mut self, out: Outcome) {
+        self.commands(out.commands);
+        self.deliver(out.events);
+    }
+
+    fn commands(&self, cmds: Vec<Command>) {
+        for cmd in cmds {
+            if self.engine.send(cmd).is_err() {
+                tracing::error!("BFD engine is gone; command dropped");
+                return;
+            }
+        }
+    }
+
+    fn deliver(&mut self, events: Vec<StatusEvent>) {
+        for ev in events {
+            let target = ev.target;
+            if let Some(tx) = self.subscribers.get(&target) {
+                if tx.send(ev).is_err() {
+                    self.subscribers.remove(&target);
+                }
+            }
+        }
+    }
+}

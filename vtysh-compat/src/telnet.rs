@@ -1,0 +1,694 @@
+//! FRR's TCP vty: a telnet terminal in front of the same CLI `Session` and
+//! `Backend` as the unix socket, with FRR 8.4's login rules. A connection
+//! is refused ("Vty password is not set.") unless a `password` is set or
+//! `line vty` has `no login`; otherwise it gets FRR's banner, its four
+//! telnet options (WILL ECHO, WILL SGA, DONT LINEMODE, DO NAWS) and either
+//! "Password: " (three tries) or the prompt. Input is edited in character
+//! mode (echo, backspace); output has CRLF line ends; `exec-timeout` closes
+//! an idle session. The login settings live in a shared [`VtyAuth`], set
+//! from the startup config and from the CONFIG-node commands typed here.
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
+
+use crate::cli::{self, render_show, ret, Command, Node, Reply, Session, Step};
+use crate::grammar::{split_words, MatchError};
+use crate::server::Backend;
+
+/// What FRR sends, and then closes, when no login is possible.
+pub const NO_PASSWORD: &[u8] = b"Vty password is not set.\r\n";
+/// FRR's default motd for 8.4.4 (a release build: the git line is empty).
+pub const BANNER: &str = "\nHello, this is FRRouting (version 8.4.4).\n\
+                          Copyright 1996-2005 Kunihiro Ishiguro, et al.\n\n";
+/// Printed after the banner when a password will be asked.
+pub const ACCESS: &str = "\nUser Access Verification\n\n";
+/// IAC WILL ECHO, IAC WILL SGA, IAC DONT LINEMODE, IAC DO NAWS.
+pub const TELNET_OPTIONS: &[u8] = &[
+    0xff, 0xfb, 0x01, 0xff, 0xfb, 0x03, 0xff, 0xfe, 0x22, 0xff, 0xfd, 0x1f,
+];
+pub const PASSWORD_PROMPT: &str = "Password: ";
+pub const TOO_MANY: &str = "% Bad passwords, too many failures!\n";
+pub const TOO_MANY_ENABLE: &str = "% Bad enable passwords, too many failures!\n";
+pub const TIMED_OUT: &str = "\nVty connection is timed out.\n";
+/// FRR's VTY_TIMEOUT_DEFAULT: ten minutes.
+pub const DEFAULT_EXEC_TIMEOUT: Duration = Duration::from_secs(600);
+/// How long the refusal may wait for a client that does not read.
+const REFUSAL_WRITE_TIMEOUT: Duration = Duration::from_secs(5);
+/// Longest line kept; further characters are dropped.
+const LINE_MAX: usize = 4096;
+
+/// The `password`, `enable password`, `hostname` and `line vty` settings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VtyAuth {
+    pub password: Option<String>,
+    pub enable_password: Option<String>,
+    /// `line vty` / `no login`: sessions start at the prompt.
+    pub no_login: bool,
+    /// `hostname`; the system's name when unset, as FRR.
+    pub hostname: Option<String>,
+    /// `exec-timeout`; zero never times out.
+    pub exec_timeout: Duration,
+}
+
+impl Default for VtyAuth {
+    fn default() -> Self {
+        VtyAuth {
+            password: None,
+            enable_password: None,
+            no_login: false,
+            hostname: None,
+            exec_timeout: DEFAULT_EXEC_TIMEOUT,
+        }
+    }
+}
+
+impl VtyAuth {
+    /// Picks the vty settings out of a bfdd.conf text; everything else is
+    /// the config layer's business. Encrypted (`8`) passwords are skipped:
+    /// checking them needs crypt(3).
+    pub fn from_config_text(text: &str) -> VtyAuth {
+        let mut auth = VtyAuth::default();
+        let mut in_line_vty = false;
+        for raw in text.lines() {
+            let indented = raw.starts_with([' ', '\t']);
+            let words: Vec<&str> = raw.split_whitespace().collect();
+            if !indented {
+                in_line_vty = false;
+            }
+            match words.as_slice() {
+                ["line", "vty"] if !indented => in_line_vty = true,
+                ["password", pw] if !indented => auth.password = Some(pw.to_string()),
+                ["enable", "password", pw] if !indented => {
+                    auth.enable_password = Some(pw.to_string())
+                }
+                ["hostname", name] if !indented => auth.hostname = Some(name.to_string()),
+                ["no", "login"] if in_line_vty => auth.no_login = true,
+                ["login"] if in_line_vty => auth.no_login = false,
+                ["exec-timeout", m, rest @ ..] if in_line_vty => {
+                    if let Some(t) = exec_timeout(m, rest.first().copied()) {
+                        auth.exec_timeout = t;
+                    }
+                }
+                _ => {}
+            }
+        }
+        auth
+    }
+
+    /// The name in prompts.
+    pub fn prompt_host(&self) -> String {
+        if let Some(h) = &self.hostname {
+            return h.clone();
+        }
+        std::fs::read_to_string("/proc/sys/kernel/hostname")
+            .map(|s| s.trim().to_string())
+            .unwrap_or_default()
+    }
+}
+
+fn exec_timeout(min: &str, sec: Option<&str>) -> Option<Duration> {
+    let m: u64 = min.parse().ok().filter(|m| *m <= 35791)?;
+    let s: u64 = match sec {
+        Some(s) => s.parse().ok().filter(|s| *s <= 2_147_483)?,
+        None => 0,
+    };
+    Some(Duration::from_secs(m * 60 + s))
+}
+
+/// The login settings every telnet session reads and the CONFIG node writes.
+pub type SharedAuth = Arc<Mutex<VtyAuth>>;
+
+fn snapshot(auth: &SharedAuth) -> VtyAuth {
+    match auth.lock() {
+        Ok(a) => a.clone(),
+        Err(p) => p.into_inner().clone(),
+    }
+}
+
+fn update(auth: &SharedAuth, f: impl FnOnce(&mut VtyAuth)) {
+    match auth.lock() {
+        Ok(mut a) => f(&mut a),
+        Err(p) => f(&mut p.into_inner()),
+    }
+}
+
+/// `\n` → `\r\n`, as FRR's `buffer_put_crlf` for a terminal.
+pub fn crlf(text: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(text.len() + 16);
+    for &b in text {
+        if b == b'\n' {
+            out.push(b'\r');
+        }
+        out.push(b);
+    }
+    out
+}
+
+/// Telnet option bytes and character-mode line editing.
+#[derive(Debug, Default)]
+pub struct LineEditor {
+    line: Vec<u8>,
+    telnet: Telnet,
+    /// The previous byte ended a line with CR: a following LF or NUL is
+    /// the rest of that Enter.
+    after_cr: bool,
+    /// Inside an ESC sequence (arrow keys): bytes left to skip.
+    escape: u8,
+}
+
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+enum Telnet {
+    /// Plain input.
+    #[default]
+    Data,
+    /// After IAC.
+    Command,
+    /// After IAC WILL/WONT/DO/DONT: the option byte.
+    Option,
+    /// Inside IAC SB ... IAC SE (window size and the like).
+    Sub,
+    /// IAC inside a subnegotiation: SE ends it.
+    SubEnd,
+}
+
+impl LineEditor {
+    pub fn new() -> LineEditor {
+        LineEditor::default()
+    }
+
+    /// Takes one byte; echo (when `echo`) goes to `out`. Returns a
+    /// finished line on Enter.
+    pub fn push(&mut self, b: u8, echo: bool, out: &mut Vec<u8>) -> Option<Vec<u8>> {
+        match self.telnet {
+            Telnet::Data => {}
+            Telnet::Command => {
+                self.telnet = match b {
+                    0xfb..=0xfe => Telnet::Option,
+                    0xfa => Telnet::Sub,
+                    // IAC IAC is a literal 0xff: not a character we edit.
+                    _ => Telnet::Data,
+                };
+                return None;
+            }
+            Telnet::Option => {
+                self.telnet = Telnet::Data;
+                return None;
+            }
+            Telnet::Sub => {
+                if b == 0xff {
+                    self.telnet = Telnet::SubEnd;
+                }
+                return None;
+            }
+            Telnet::SubEnd => {
+                self.telnet = if b == 0xf0 { Telnet::Data } else { Telnet::Sub };
+                return None;
+            }
+        }
+        let after_cr = std::mem::take(&mut self.after_cr);
+        if self.escape > 0 {
+            self.escape -= 1;
+            if self.escape == 1 && b != b'[' {
+                self.escape = 0;
+            }
+            return None;
+        }
+        match b {
+            0xff => self.telnet = Telnet::Command,
+            b'\n' | 0 if after_cr => {}
+            b'\r' | b'\n' => {
+                self.after_cr = b == b'\r';
+                return Some(std::mem::take(&mut self.line));
+            }
+            0x08 | 0x7f if !self.line.is_empty() => {
+                self.line.pop();
+                if echo {
+                    out.extend_from_slice(b"\x08 \x08");
+                }
+            }
+            0x1b => self.escape = 2,
+            0x20..=0x7e if self.line.len() < LINE_MAX => {
+                self.line.push(b);
+                if echo {
+                    out.push(b);
+                }
+            }
+            _ => {}
+        }
+        None
+    }
+}
+
+/// Where a telnet session is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    /// Asking the login password.
+    Auth,
+    /// Asking the enable password.
+    AuthEnable,
+    Cli,
+    /// FRR's VTY node (`line vty`), on top of CONFIG.
+    LineVty,
+}
+
+/// One telnet session's state, the CLI session included.
+pub struct Terminal {
+    mode: Mode,
+    fails: u8,
+    cli: Session,
+    auth: SharedAuth,
+    pub editor: LineEditor,
+    /// Set once the session must close after its output is sent.
+    pub closing: bool,
+}
+
+impl Terminal {
+    /// The session and the bytes sent on connect; `Err` with the refusal
+    /// when no login is possible.
+    pub fn open(auth: SharedAuth) -> Result<(Terminal, Vec<u8>), &'static [u8]> {
+        let a = snapshot(&auth);
+        if !a.no_login && a.password.is_none() {
+            return Err(NO_PASSWORD);
+        }
+        let t = Terminal {
+            mode: if a.no_login { Mode::Cli } else { Mode::Auth },
+            fails: 0,
+            cli: Session::new(),
+            auth,
+            editor: LineEditor::new(),
+            closing: false,
+        };
+        let mut out = crlf(BANNER.as_bytes());
+        if !a.no_login {
+            out.extend(crlf(ACCESS.as_bytes()));
+        }
+        out.extend_from_slice(TELNET_OPTIONS);
+        out.extend(t.prompt());
+        Ok((t, out))
+    }
+
+    /// Whether typed characters are echoed (never a password).
+    pub fn echo(&self) -> bool {
+        !matches!(self.mode, Mode::Auth | Mode::AuthEnable)
+    }
+
+    pub fn node(&self) -> Node {
+        self.cli.node()
+    }
+
+    pub fn exec_timeout(&self) -> Duration {
+        snapshot(&self.auth).exec_timeout
+    }
+
+    /// FRR's prompt for the current node.
+    pub fn prompt(&self) -> Vec<u8> {
+        let host = snapshot(&self.auth).prompt_host();
+        let p = match self.mode {
+            Mode::Auth | Mode::AuthEnable => PASSWORD_PROMPT.to_string(),
+            Mode::LineVty => format!("{host}(config-line)# "),
+            Mode::Cli => match self.cli.node() {
+                Node::View => format!("{host}> "),
+                Node::Enable => format!("{host}# "),
+                Node::Config => format!("{host}(config)# "),
+                Node::Bfd => format!("{host}(config-bfd)# "),
+                Node::BfdPeer => format!("{host}(config-bfd-peer)# "),
+                Node::BfdProfile => format!("{host}(config-bfd-profile)# "),
+            },
+        };
+        p.into_bytes()
+    }
+
+    /// Runs one entered line: the CRLF FRR prints on Enter, the output,
+    /// then the next prompt unless the session closes.
+    pub async fn enter(&mut self, line: &[u8], backend: &Arc<dyn Backend>) -> Vec<u8> {
+        let mut out = b"\r\n".to_vec();
+        let text = match self.mode {
+            Mode::Auth | Mode::AuthEnable => self.login(line),
+            Mode::LineVty => self.line_vty(line, backend).await,
+            Mode::Cli => self.command(line, backend).await.0,
+        };
+        out.extend(crlf(&text));
+        if !self.closing {
+            out.extend(self.prompt());
+        }
+        out
+    }
+
+    fn login(&mut self, line: &[u8]) -> Vec<u8> {
+        let a = snapshot(&self.auth);
+        let want = if self.mode == Mode::Auth {
+            a.password
+        } else {
+            a.enable_password
+        };
+        if want.is_some_and(|w| w.as_bytes() == line) {
+            self.fails = 0;
+            if self.mode == Mode::AuthEnable {
+                self.enter_node(Node::Enable);
+            }
+            self.mode = Mode::Cli;
+            return Vec::new();
+        }
+        self.fails += 1;
+        if self.fails < 3 {
+            return Vec::new();
+        }
+        self.closing = true;
+        let msg = if self.mode == Mode::Auth {
+            TOO_MANY
+        } else {
+            TOO_MANY_ENABLE
+        };
+        msg.as_bytes().to_vec()
+    }
+
+    /// Moves the CLI session to VIEW or ENABLE.
+    fn enter_node(&mut self, node: Node) {
+        // `end` goes to ENABLE from every configuration node; bounded all
+        // the same.
+        for _ in 0..4 {
+            if matches!(self.cli.node(), Node::View | Node::Enable) {
+                break;
+            }
+            let _ = self.cli.execute(b"end");
+        }
+        let _ = self.cli.execute(if node == Node::Enable {
+            b"enable"
+        } else {
+            b"disable"
+        });
+    }
+
+    /// A line in the CLI: output and return code.
+    async fn command(&mut self, line: &[u8], backend: &Arc<dyn Backend>) -> (Vec<u8>, u8) {
+        let node = self.cli.node();
+        if matches!(node, Node::View | Node::Enable)
+            && cli::parse(node, line) == Ok(Some(Command::Enable))
+            && snapshot(&self.auth).enable_password.is_some()
+        {
+            backend.command_seen(line);
+            self.mode = Mode::AuthEnable;
+            return (Vec::new(), ret::SUCCESS);
+        }
+        if node == Node::Config && cli::parse(node, line) == Ok(Some(Command::Nothing)) {
+            if let Some(out) = self.vty_setting(line) {
+                backend.command_seen(line);
+                return (out, ret::SUCCESS);
+            }
+        }
+        let reply = run(&mut self.cli, line, backend).await;
+        if reply.close {
+            self.closing = true;
+        }
+        (reply.output, reply.ret)
+    }
+
+    /// The CONFIG-node lines that set login things: `password`, `enable
+    /// password`, `hostname` (and their `no`) and `line vty`. Already
+    /// matched by the grammar, so the first letters tell them apart.
+    fn vty_setting(&mut self, line: &[u8]) -> Option<Vec<u8>> {
+        let words: Vec<String> = split_words(line)?
+            .iter()
+            .map(|w| String::from_utf8_lossy(w).into_owned())
+            .collect();
+        let first = |i: usize| words.get(i).and_then(|w| w.bytes().next());
+        let last = words.last().cloned();
+        match (first(0)?, first(1)) {
+            (b'p', _) if words.len() == 2 => update(&self.auth, |a| a.password = last),
+            (b'e', _) if words.len() == 3 => update(&self.auth, |a| a.enable_password = last),
+            (b'h', _) => update(&self.auth, |a| a.hostname = last),
+            (b'l', _) => self.mode = Mode::LineVty,
+            (b'n', Some(b'p')) => update(&self.auth, |a| a.password = None),
+            (b'n', Some(b'e')) => update(&self.auth, |a| a.enable_password = None),
+            (b'n', Some(b'h')) => update(&self.auth, |a| a.hostname = None),
+            _ => return None,
+        }
+        Some(Vec::new())
+    }
+
+    /// FRR's VTY node: `login`, `no login`, `exec-timeout`, `exit`, `end`;
+    /// anything else is tried in CONFIG, as FRR tries parent nodes.
+    async fn line_vty(&mut self, line: &[u8], backend: &Arc<dyn Backend>) -> Vec<u8> {
+        let Some(words) = split_words(line) else {
+            return Vec::new();
+        };
+        let words: Vec<String> = words
+            .iter()
+            .map(|w| String::from_utf8_lossy(w).into_owned())
+            .collect();
+        let pick = |w: &str, from: &[&'static str]| -> Result<&'static str, u8> {
+            let hits: Vec<&'static str> =
+                from.iter().copied().filter(|k| k.starts_with(w)).collect();
+            match hits.as_slice() {
+                [one] => Ok(*one),
+                [] => Err(ret::ERR_NO_MATCH),
+                many => many
+                    .iter()
+                    .copied()
+                    .find(|k| *k == w)
+                    .ok_or(ret::ERR_AMBIGUOUS),
+            }
+        };
+        let first = pick(
+            &words[0],
+            &["login", "no", "exec-timeout", "exit", "quit", "end"],
+        );
+        let second = words.get(1).map(|w| pick(w, &["login", "exec-timeout"]));
+        let local = |r: &Result<&str, u8>| !matches!(r, Err(ret::ERR_NO_MATCH));
+        if local(&first) {
+            backend.command_seen(line);
+        }
+        match (first, second, words.len()) {
+            (Ok("login"), None, 1) => update(&self.auth, |a| a.no_login = false),
+            (Ok("no"), Some(Ok("login")), 2) => update(&self.auth, |a| a.no_login = true),
+            (Ok("no"), Some(Ok("exec-timeout")), 2) => {
+                update(&self.auth, |a| a.exec_timeout = DEFAULT_EXEC_TIMEOUT)
+            }
+            (Ok("exec-timeout"), _, 2 | 3) => {
+                match exec_timeout(&words[1], words.get(2).map(String::as_str)) {
+                    Some(t) => update(&self.auth, |a| a.exec_timeout = t),
+                    None => return cli::error_reply(MatchError::NoMatch, line).output,
+                }
+            }
+            (Ok("exit" | "quit"), None, 1) => self.mode = Mode::Cli,
+            (Ok("end"), None, 1) => {
+                self.mode = Mode::Cli;
+                self.enter_node(Node::Enable);
+            }
+            (Err(ret::ERR_AMBIGUOUS), ..) => {
+                return cli::error_reply(MatchError::Ambiguous, line).output
+            }
+            (Ok("exec-timeout"), _, 1) | (Ok("no"), None, 1) => {
+                return cli::error_reply(MatchError::Incomplete, line).output
+            }
+            _ => {
+                // Not a VTY-node line: CONFIG's, as in FRR's parent walk.
+                self.mode = Mode::Cli;
+                let (out, code) = self.command(line, backend).await;
+                if code == ret::ERR_NO_MATCH {
+                    self.mode = Mode::LineVty;
+                }
+                return out;
+            }
+        }
+        Vec::new()
+    }
+}
+
+/// A line through the CLI session and the backend, as on the unix socket.
+async fn run(session: &mut Session, line: &[u8], backend: &Arc<dyn Backend>) -> Reply {
+    backend.command_seen(line);
+    match session.execute(line) {
+        Step::Reply(r) => r,
+        Step::Show(cmd) => render_show(&cmd, &backend.peers().await),
+        Step::Request(req) => session.answer(backend.request(req).await),
+    }
+}
+
+/// Serves one telnet connection until it closes, fails three logins, says
+/// `exit` in VIEW/ENABLE or idles past `exec-timeout`.
+pub async fn handle_connection<S>(
+    mut stream: S,
+    backend: Arc<dyn Backend>,
+    auth: SharedAuth,
+) -> std::io::Result<()>
+where
+    S: AsyncRead + AsyncWrite + Unpin,
+{
+    let (mut term, hello) = match Terminal::open(auth) {
+        Ok(t) => t,
+        Err(refusal) => {
+            // A client that never reads must not hold the task.
+            let refuse = async {
+                stream.write_all(refusal).await?;
+                stream.shutdown().await
+            };
+            return tokio::time::timeout(REFUSAL_WRITE_TIMEOUT, refuse)
+                .await
+                .unwrap_or(Ok(()));
+        }
+    };
+    stream.write_all(&hello).await?;
+    let mut buf = [0u8; 1024];
+    loop {
+        let limit = term.exec_timeout();
+        let n = if limit.is_zero() {
+            stream.read(&mut buf).await?
+        } else {
+            match tokio::time::timeout(limit, stream.read(&mut buf)).await {
+                Ok(r) => r?,
+                Err(_) => {
+                    stream.write_all(&crlf(TIMED_OUT.as_bytes())).await?;
+                    return stream.shutdown().await;
+                }
+            }
+        };
+        if n == 0 {
+            return Ok(());
+        }
+        let mut out = Vec::new();
+        for &b in &buf[..n] {
+            let echo = term.echo();
+            if let Some(line) = term.editor.push(b, echo, &mut out) {
+                out.extend(term.enter(&line, &backend).await);
+                if term.closing {
+                    stream.write_all(&out).await?;
+                    return stream.shutdown().await;
+                }
+            }
+        }
+        if !out.is_empty() {
+            stream.write_all(&out).await?;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::PeerStatus;
+    use std::future::Future;
+    use std::pin::Pin;
+
+    fn edit(input: &[u8], echo: bool) -> (Vec<Vec<u8>>, Vec<u8>) {
+        let mut e = LineEditor::new();
+        let mut out = Vec::new();
+        let lines = input
+            .iter()
+            .filter_map(|&b| e.push(b, echo, &mut out))
+            .collect();
+        (lines, out)
+    }
+
+    #[test]
+    fn enter_is_cr_lf_cr_nul_or_lf() {
+        let (lines, _) = edit(b"a\r\nb\r\0c\nd\r\re\n", false);
+        let want: Vec<&[u8]> = vec![b"a", b"b", b"c", b"d", b"", b"e"];
+        assert_eq!(lines, want);
+    }
+
+    #[test]
+    fn backspace_echo_and_telnet_options() {
+        let (lines, out) = edit(b"abc\x7f\x08\x7f\x7fd\r\n", true);
+        assert_eq!(lines, vec![b"d".to_vec()]);
+        assert_eq!(out, b"abc\x08 \x08\x08 \x08\x08 \x08d");
+        // Options and a NAWS subnegotiation are not input; nothing echoed
+        // while a password is typed.
+        let (lines, out) = edit(
+            b"\xff\xfd\x01x\xff\xfa\x1f\x00\x50\x00\x18\xff\xf0y\x1b[Az\r\n",
+            false,
+        );
+        assert_eq!(lines, vec![b"xyz".to_vec()]);
+        assert!(out.is_empty());
+    }
+
+    #[test]
+    fn settings_from_config_text() {
+        let a = VtyAuth::from_config_text(
+            "hostname r1\npassword zebra\nenable password s3\nbfd\n password no\n!\n\
+             line vty\n exec-timeout 1 30\n no login\n!\n",
+        );
+        assert_eq!(a.hostname.as_deref(), Some("r1"));
+        assert_eq!(a.password.as_deref(), Some("zebra"));
+        assert_eq!(a.enable_password.as_deref(), Some("s3"));
+        assert!(a.no_login);
+        assert_eq!(a.exec_timeout, Duration::from_secs(90));
+        // `no login` outside `line vty` is not ours; encrypted is skipped.
+        let b = VtyAuth::from_config_text("password 8 abc\n no login\n");
+        assert_eq!(b, VtyAuth::default());
+    }
+
+    struct NoPeers;
+    impl Backend for NoPeers {
+        fn peers(&self) -> Pin<Box<dyn Future<Output = Vec<PeerStatus>> + Send>> {
+            Box::pin(async { Vec::new() })
+        }
+    }
+
+    fn shared(text: &str) -> SharedAuth {
+        Arc::new(Mutex::new(VtyAuth::from_config_text(text)))
+    }
+
+    #[test]
+    fn refused_without_password() {
+        assert_eq!(Terminal::open(shared("")).err(), Some(NO_PASSWORD));
+        assert!(Terminal::open(shared("line vty\n no login\n")).is_ok());
+    }
+
+    #[tokio::test]
+    async fn login_enable_and_config_prompts() {
+        let backend: Arc<dyn Backend> = Arc::new(NoPeers);
+        let auth = shared("hostname r1\npassword zebra\n");
+        let (mut t, hello) = Terminal::open(auth.clone()).expect("open");
+        assert!(hello.ends_with(b"\xff\xfd\x1fPassword: "));
+        assert!(!t.echo());
+        assert_eq!(t.enter(b"zebra", &backend).await, b"\r\nr1> ");
+        assert_eq!(t.enter(b"en", &backend).await, b"\r\nr1# ");
+        assert_eq!(t.enter(b"conf t", &backend).await, b"\r\nr1(config)# ");
+        assert_eq!(
+            t.enter(b"line vty", &backend).await,
+            b"\r\nr1(config-line)# "
+        );
+        assert_eq!(
+            t.enter(b"e", &backend).await,
+            b"\r\n% Ambiguous command.\r\nr1(config-line)# "
+        );
+        assert_eq!(
+            t.enter(b"exec-timeout 0 7", &backend).await,
+            b"\r\nr1(config-line)# "
+        );
+        assert_eq!(snapshot(&auth).exec_timeout, Duration::from_secs(7));
+        // A CONFIG line leaves the VTY node, as FRR's parent walk does.
+        assert_eq!(t.enter(b"hostname r2", &backend).await, b"\r\nr2(config)# ");
+        assert_eq!(
+            t.enter(b"foo", &backend).await,
+            b"\r\n% [BFD] Unknown command: foo\r\nr2(config)# "
+        );
+        assert_eq!(
+            t.enter(b"enable password s", &backend).await,
+            b"\r\nr2(config)# "
+        );
+        assert_eq!(t.enter(b"end", &backend).await, b"\r\nr2# ");
+        assert_eq!(t.enter(b"disable", &backend).await, b"\r\nr2> ");
+        assert_eq!(t.enter(b"enable", &backend).await, b"\r\nPassword: ");
+        assert_eq!(t.enter(b"s", &backend).await, b"\r\nr2# ");
+        assert_eq!(t.enter(b"exit", &backend).await, b"\r\n");
+        assert!(t.closing);
+    }
+
+    #[tokio::test]
+    async fn three_bad_passwords_close() {
+        let backend: Arc<dyn Backend> = Arc::new(NoPeers);
+        let (mut t, _) = Terminal::open(shared("password zebra\n")).expect("open");
+        assert_eq!(t.enter(b"x", &backend).await, b"\r\nPassword: ");
+        assert_eq!(t.enter(b"y", &backend).await, b"\r\nPassword: ");
+        assert!(!t.closing);
+        assert_eq!(
+            t.enter(b"zebra!", &backend).await,
+            b"\r\n% Bad passwords, too many failures!\r\n"
+        );
+        assert!(t.closing);
+    }
+}
