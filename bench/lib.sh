@@ -155,7 +155,8 @@ start_impl() {
   case $kind in
   rs)
     nsx "$ns" bash -c "ulimit -n \$(ulimit -Hn); exec ${pfx[*]} $RS_BIN --standalone -d -P 0 $extra \
-      -f $d/bfdd.conf -i $d/bfdd.pid --vty_socket $d --log file:$d/bfdd.rs.log --log-level info" \
+      -f $d/bfdd.conf -i $d/bfdd.pid --vty_socket $d --bfdctl $d/bfdd.sock --zapi-socket $d/bfdd-zapi.sock \
+      --log file:$d/bfdd.rs.log --log-level info" \
       || die "bfdd-rs failed to start in $ns"
     wait_file "$d/bfdd.pid" || die "no bfdd-rs pid file"
     STARTED_PIDS+=("$(cat "$d/bfdd.pid")") ;;
