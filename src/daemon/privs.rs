@@ -36,6 +36,8 @@ pub const CAP_NET_BIND_SERVICE: u32 = 10;
 pub const CAP_NET_ADMIN: u32 = 12;
 pub const CAP_NET_RAW: u32 = 13;
 pub const CAP_SYS_ADMIN: u32 = 21;
+/// Kept only with `--realtime`: SCHED_FIFO and CPU pinning need it.
+pub const CAP_SYS_NICE: u32 = 23;
 
 /// What we keep, by number and by the name `capsh` prints.
 pub const KEPT_CAPS: [(u32, &str); 4] = [
@@ -151,7 +153,12 @@ pub fn drop_privileges(args: &Args, paths: &Paths) -> Result<Outcome, PrivsError
         return soft(e);
     }
     ensure_single_thread()?;
-    switch(&target)?;
+    let extra = if args.realtime {
+        1u64 << CAP_SYS_NICE
+    } else {
+        0
+    };
+    switch(&target, extra)?;
     Ok(Outcome::Dropped {
         user: target.user,
         uid: target.uid.as_raw(),
@@ -316,13 +323,13 @@ fn ensure_single_thread() -> Result<(), PrivsError> {
 
 /// setgroups/setgid/setuid with capabilities kept across the uid change,
 /// then the kept set made permitted and effective (and nothing else).
-fn switch(t: &Target) -> Result<(), PrivsError> {
+fn switch(t: &Target, extra_caps: u64) -> Result<(), PrivsError> {
     let fail = |what: &str, e: &dyn fmt::Display| PrivsError(format!("{what}: {e}"));
     nix::sys::prctl::set_keepcaps(true).map_err(|e| fail("could not set PR_SET_KEEPCAPS", &e))?;
     nix::unistd::setgroups(&t.groups).map_err(|e| fail("could not setgroups", &e))?;
     nix::unistd::setresgid(t.gid, t.gid, t.gid).map_err(|e| fail("could not setresgid", &e))?;
     nix::unistd::setresuid(t.uid, t.uid, t.uid).map_err(|e| fail("could not setresuid", &e))?;
-    let kept = kept_mask();
+    let kept = kept_mask() | extra_caps;
     capset(Caps {
         effective: kept,
         permitted: kept,
