@@ -19,7 +19,7 @@ use super::sockets::{self, next_src_port};
 use super::table::Entry;
 use super::thread::{Core, ExtraCounters};
 use super::wire;
-use super::Notification;
+use super::{HandlerStats, Notification};
 use crate::packet::{State, MAX_LEN};
 use crate::session::Actions;
 
@@ -32,10 +32,12 @@ fn send_packet(
     e: &mut Entry,
     pkt: &crate::packet::ControlPacket<'_>,
     extra: &mut ExtraCounters,
+    stats: &mut HandlerStats,
 ) -> bool {
     let Some(sock) = e.socket.as_ref() else {
         return false;
     };
+    let start = Instant::now();
     let mut buf = [0u8; MAX_LEN];
     let len = match e.auth.as_mut() {
         Some(a) => a.encode(pkt, &mut buf),
@@ -51,6 +53,7 @@ fn send_packet(
         // next send, which then did not go out; the peer may be back now.
         sent = send_once(sock, &buf[..len], e);
     }
+    stats.finish_send(start);
     match sent {
         Ok(_) => {
             e.counters.control_output += 1;
@@ -74,7 +77,12 @@ fn send_once(sock: &socket2::Socket, buf: &[u8], e: &Entry) -> io::Result<usize>
 
 /// Send one AdminDown packet (state AdminDown, diag 7) from a copy of the
 /// session, leaving the session itself untouched.
-pub fn send_admin_down(e: &mut Entry, now: Instant, extra: &mut ExtraCounters) {
+pub fn send_admin_down(
+    e: &mut Entry,
+    now: Instant,
+    extra: &mut ExtraCounters,
+    stats: &mut HandlerStats,
+) {
     if !e.enabled {
         return;
     }
@@ -83,7 +91,7 @@ pub fn send_admin_down(e: &mut Entry, now: Instant, extra: &mut ExtraCounters) {
     params.admin_down = true;
     let _ = copy.set_params(params, now);
     let pkt = copy.build_packet(now);
-    send_packet(e, &pkt, extra);
+    send_packet(e, &pkt, extra, stats);
 }
 
 impl Core {
@@ -117,7 +125,7 @@ impl Core {
         }
         if actions.transmit && e.enabled {
             let pkt = e.session.build_packet(now);
-            send_packet(e, &pkt, &mut self.extra);
+            send_packet(e, &pkt, &mut self.extra, &mut self.stats.tx);
         }
         self.rearm(slot);
     }
@@ -213,7 +221,7 @@ impl Core {
             let now = Instant::now();
             for &slot in &slots {
                 if let Some(e) = self.table.get_mut(slot) {
-                    send_admin_down(e, now, &mut self.extra);
+                    send_admin_down(e, now, &mut self.extra, &mut self.stats.tx);
                 }
             }
         }
@@ -271,6 +279,7 @@ mod tests {
             links: None,
             rng: rand::rngs::SmallRng::seed_from_u64(1),
             retry_open_at: None,
+            stats: Default::default(),
         };
         (core, rx)
     }

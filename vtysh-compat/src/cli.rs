@@ -294,6 +294,7 @@ const ENABLE_CMDS: &[(&str, Id)] = &[
     ("write [<file|memory>]", Id::WriteMemory),
     ("copy running-config startup-config", Id::WriteMemory),
     ("clear log cmdline-targets", Id::Daemon),
+    ("clear thread cpu [FILTER]", Id::Daemon),
 ];
 
 /// CONFIG node: bfdd's own commands and the lib commands vtysh sends to
