@@ -394,4 +394,53 @@ mod tests {
         .join()
         .unwrap();
     }
+
+    /// Needs root: a timeout handled late is counted with its lateness, the
+    /// packet it sends as a transmit, and `ClearStats` zeroes it all.
+    #[test]
+    fn timeouts_are_accounted_with_lateness() {
+        let (mut c, _rx) = core();
+        let now = Instant::now();
+        let spec = SessionSpec {
+            key: SessionKey {
+                peer: "127.0.0.9".parse().unwrap(),
+                local: Some("127.0.0.1".parse().unwrap()),
+                ifname: None,
+                vrf: "default".into(),
+                multihop: false,
+            },
+            params: Default::default(),
+            auth: None,
+            minimum_ttl: 254,
+            configured: true,
+            echo_mode: false,
+            echo_transmit_interval: 50_000,
+        };
+        c.command(Command::Upsert(spec.clone()), now);
+        c.command(Command::Links(lo(1)), now);
+        let slot = c.table.by_key(&spec.key).unwrap();
+        let due = c.table.get(slot).unwrap().armed.expect("armed");
+        let tx_before = c.stats.tx.runs;
+
+        c.run_timers(due - Duration::from_micros(1));
+        assert_eq!(c.stats.session_timer.runs, 0, "nothing due yet");
+        assert_eq!(c.stats.lateness.count, 0);
+
+        c.run_timers(due + Duration::from_millis(3));
+        let s = c.stats;
+        assert_eq!(s.session_timer.runs, 1);
+        assert_eq!(s.lateness.count, 1);
+        assert_eq!(s.lateness.max_ns, 3_000_000);
+        assert_eq!(s.lateness.sum_ns, 3_000_000);
+        assert_eq!(s.lateness.histogram, [0, 0, 1, 0, 0]);
+        // Wall time counts from the (here future) turn clock; CPU is real.
+        assert!(s.session_timer.cpu_total_ns > 0);
+        assert_eq!(s.tx.runs, tx_before + 1, "the timeout sent a packet");
+
+        let (tx, mut rx) = tokio::sync::oneshot::channel();
+        c.command(Command::Stats(tx), now);
+        assert_eq!(rx.try_recv().unwrap(), s);
+        c.command(Command::ClearStats, now);
+        assert_eq!(c.stats, crate::engine::EngineStats::default());
+    }
 }
