@@ -185,24 +185,29 @@ mod tests {
     use super::*;
 
     fn stats() -> EngineStats {
-        let mut s = EngineStats::default();
-        s.session_timer = HandlerStats {
-            runs: 4,
-            cpu_total_ns: 1_234_567,
-            cpu_max_ns: 700_000,
-            wall_total_ns: 2_000_000,
-            wall_max_ns: 900_000,
-        };
-        s.rx.runs = 2;
-        s.rx.cpu_total_ns = 10_000;
-        s.rx.cpu_max_ns = 6_000;
-        s.rx.wall_total_ns = 12_000;
-        s.rx.wall_max_ns = 7_000;
-        s.lateness.count = 4;
-        s.lateness.sum_ns = 400_000;
-        s.lateness.max_ns = 250_000;
-        s.lateness.histogram = [2, 2, 0, 0, 0];
-        s
+        EngineStats {
+            session_timer: HandlerStats {
+                runs: 4,
+                cpu_total_ns: 1_234_567,
+                cpu_max_ns: 700_000,
+                wall_total_ns: 2_000_000,
+                wall_max_ns: 900_000,
+            },
+            rx: HandlerStats {
+                runs: 2,
+                cpu_total_ns: 10_000,
+                cpu_max_ns: 6_000,
+                wall_total_ns: 12_000,
+                wall_max_ns: 7_000,
+            },
+            lateness: crate::engine::LatenessStats {
+                count: 4,
+                sum_ns: 400_000,
+                max_ns: 250_000,
+                histogram: [2, 2, 0, 0, 0],
+            },
+            ..EngineStats::default()
+        }
     }
 
     #[test]
