@@ -951,6 +951,22 @@ mod tests {
     }
 
     #[test]
+    fn thread_cpu_commands_reach_the_daemon_in_full() {
+        let daemon = |node: Node, l: &str| match parse(node, l.as_bytes()) {
+            Ok(Some(Command::Request(Request::Daemon { line }))) => line,
+            other => panic!("{l}: {other:?}"),
+        };
+        assert_eq!(daemon(Node::Enable, "cl th c"), "clear thread cpu");
+        assert_eq!(
+            daemon(Node::Enable, "clear thread cpu tw"),
+            "clear thread cpu tw"
+        );
+        assert_eq!(daemon(Node::View, "sh thr cpu R"), "show thread cpu R");
+        // `clear thread cpu` is an ENABLE command, as in FRR.
+        assert!(parse(Node::View, b"clear thread cpu").is_err());
+    }
+
+    #[test]
     fn parses_show_variants() {
         let p = |l: &str| parse(Node::Enable, l.as_bytes());
         assert_eq!(
