@@ -7,6 +7,8 @@
 //! commands go to the daemon's `DaemonControl`, as logging lives in the
 //! binary.
 
+mod thread_cpu;
+
 use std::fmt::Write as _;
 use std::future::Future;
 use std::path::PathBuf;
@@ -18,7 +20,7 @@ use vtysh_compat::cli::{find_peer, ret};
 use vtysh_compat::{Answer, Backend, Node, NodePath, PeerState, PeerStatus, Request};
 
 use crate::config::{Config, ConfigEditor, DebugFlags, EditNode};
-use crate::engine::{Command, EngineHandle, SessionSnapshot};
+use crate::engine::{Command, EngineHandle, EngineStats, SessionSnapshot};
 use crate::hub::RegistryHandle;
 use crate::packet::State;
 
@@ -176,7 +178,7 @@ impl EngineBackend {
                     None => not_found(&vrf, &selector),
                 }
             }
-            Request::Daemon { line } => self.daemon_command(&line),
+            Request::Daemon { line } => self.daemon_command(&line).await,
         }
     }
 
@@ -302,15 +304,34 @@ impl EngineBackend {
         }
     }
 
-    fn daemon_command(&self, line: &str) -> Answer {
+    async fn daemon_command(&self, line: &str) -> Answer {
         if let Some((out, code)) = self.control.command(line) {
             return Answer::error(out, code);
         }
-        match line {
-            "show memory" => Answer::ok(show_memory()),
-            l if l.starts_with("show thread cpu") => Answer::ok(show_thread_cpu()),
-            _ => Answer::error("% Not supported by bfdd-rs.\n", ret::WARNING),
+        if line == "show memory" {
+            return Answer::ok(show_memory());
         }
+        for (prefix, clear) in [("show thread cpu", false), ("clear thread cpu", true)] {
+            let Some(rest) = line.strip_prefix(prefix) else {
+                continue;
+            };
+            let arg = rest.trim();
+            let filter = match arg {
+                "" => None,
+                f => match thread_cpu::parse_filter(f) {
+                    Some(f) => Some(f),
+                    None => return Answer::error(thread_cpu::invalid_filter(f), ret::WARNING),
+                },
+            };
+            if clear {
+                // The engine keeps one set of figures: any filter clears all.
+                let _ = self.engine.send(Command::ClearStats);
+                return Answer::ok("");
+            }
+            let stats = engine_stats(&self.engine).await;
+            return Answer::ok(thread_cpu::render(&stats, filter));
+        }
+        Answer::error("% Not supported by bfdd-rs.\n", ret::WARNING)
     }
 }
 
@@ -332,6 +353,15 @@ async fn snapshots(engine: &EngineHandle) -> Vec<SessionSnapshot> {
     let (tx, rx) = tokio::sync::oneshot::channel();
     if engine.send(Command::Snapshot(tx)).is_err() {
         return Vec::new();
+    }
+    rx.await.unwrap_or_default()
+}
+
+/// The engine thread's handler and lateness figures (zero if it is gone).
+async fn engine_stats(engine: &EngineHandle) -> EngineStats {
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    if engine.send(Command::Stats(tx)).is_err() {
+        return EngineStats::default();
     }
     rx.await.unwrap_or_default()
 }
@@ -461,21 +491,6 @@ fn show_memory() -> String {
             let _ = writeln!(out, "  {:<22}{value}", format!("{key}:"));
         }
     }
-    out
-}
-
-/// `show thread cpu`: FRR's table layout; bfdd-rs has no FRR event loop to
-/// account, so the tables are empty.
-fn show_thread_cpu() -> String {
-    let mut out = String::new();
-    out.push_str("\nShowing statistics for pthread default\n");
-    out.push_str("--------------------------------------\n");
-    out.push_str("                               CPU (user+system): Real (wall-clock):\n");
-    out.push_str("Active   Runtime(ms)   Invoked Avg uSec Max uSecs Avg uSec Max uSecs  CPU_Warn Wall_Warn Starv_Warn Type   Thread\n");
-    out.push_str("\n\nTotal thread statistics\n-------------------------\n");
-    out.push_str("                               CPU (user+system): Real (wall-clock):\n");
-    out.push_str("Active   Runtime(ms)   Invoked Avg uSec Max uSecs Avg uSec Max uSecs  CPU_Warn Wall_Warn  Type  Thread\n");
-    out.push_str("    0          0.000         0        0         0        0         0         0         0          0  RWTEX  TOTAL\n");
     out
 }
 

@@ -82,6 +82,7 @@ impl HotPath {
             links: None::<LinkTable>,
             rng: rand::rngs::SmallRng::seed_from_u64(7),
             retry_open_at: None,
+            stats: Default::default(),
         };
         let now = Instant::now();
         let mut slots = Vec::with_capacity(sessions);

@@ -49,6 +49,10 @@ impl Core {
                     e.counters.zebra_notifications += 1;
                 }
             }
+            Command::Stats(reply) => {
+                let _ = reply.send(self.stats);
+            }
+            Command::ClearStats => self.stats = Default::default(),
             // Handled by the loop, which must stop after it.
             Command::Shutdown(_) => {}
         }
@@ -135,7 +139,7 @@ impl Core {
             return;
         };
         if let Some(mut e) = self.table.remove(slot) {
-            send_admin_down(&mut e, now, &mut self.extra);
+            send_admin_down(&mut e, now, &mut self.extra, &mut self.stats.tx);
             debug!("BFD session {:?} removed", e.spec.key);
         }
     }

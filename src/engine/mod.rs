@@ -28,6 +28,7 @@ mod commands;
 mod links;
 mod rx;
 mod sockets;
+mod stats;
 mod table;
 mod thread;
 mod timers;
@@ -134,6 +135,53 @@ pub struct EngineCounters {
     pub by_reason: Vec<(&'static str, u64)>,
 }
 
+/// Time spent by one kind of engine handler (FRR's `show thread cpu` row).
+/// Times are measured per batch (one turn's timers, one recvmmsg batch, one
+/// drain of the command queue, one send), so `*_max_ns` is the longest
+/// batch, while total / runs is the mean per event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct HandlerStats {
+    /// Events handled (timeouts, datagrams, packets sent, commands).
+    pub runs: u64,
+    /// Thread CPU time (CLOCK_THREAD_CPUTIME_ID). For `tx` this is the wall
+    /// time of the send: the kernel's output path runs in the sending
+    /// thread, and a CPU clock read per packet would cost a syscall each.
+    pub cpu_total_ns: u64,
+    pub cpu_max_ns: u64,
+    pub wall_total_ns: u64,
+    pub wall_max_ns: u64,
+}
+
+/// Upper bounds (exclusive, µs) of the lateness histogram buckets; the
+/// last bucket holds everything at or above the last bound.
+pub const LATENESS_BOUNDS_US: [u64; 4] = [100, 1_000, 5_000, 20_000];
+
+/// How late session timeouts ran: now − deadline when each was handled.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct LatenessStats {
+    pub count: u64,
+    pub sum_ns: u64,
+    pub max_ns: u64,
+    /// Counts per bucket of `LATENESS_BOUNDS_US` (<100 µs, <1 ms, <5 ms,
+    /// <20 ms, >=20 ms).
+    pub histogram: [u64; 5],
+}
+
+/// The engine thread's own accounting, for `show thread cpu`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct EngineStats {
+    /// Session timeouts (transmit and detection deadlines).
+    pub session_timer: HandlerStats,
+    /// Received datagrams, timed per recvmmsg batch.
+    pub rx: HandlerStats,
+    /// Control packets sent (also counted inside the timer/rx/command
+    /// handler that caused them).
+    pub tx: HandlerStats,
+    /// Control-plane commands.
+    pub command: HandlerStats,
+    pub lateness: LatenessStats,
+}
+
 /// Commands from the control plane.
 #[derive(Debug)]
 pub enum Command {
@@ -153,6 +201,10 @@ pub enum Command {
     /// session (e.g. the reply to a client's registration): count it in
     /// `SessionCounters::zebra_notifications`.
     CountNotification(SessionKey),
+    /// The engine thread's handler times and timer lateness.
+    Stats(tokio::sync::oneshot::Sender<EngineStats>),
+    /// Zero `EngineStats` (FRR's `clear thread cpu`).
+    ClearStats,
     /// Send AdminDown on every session, then stop the thread and reply.
     Shutdown(tokio::sync::oneshot::Sender<()>),
 }

@@ -20,11 +20,12 @@ use tracing::{debug, error, warn};
 
 use super::links::LinkTable;
 use super::sockets::{self, Epoll, Listener, RxBatch, PORT_MULTIHOP, PORT_SINGLE_HOP, RX_BATCH};
+use super::stats::Batch;
 use super::table::Table;
 use super::timers::{TimerEntry, TimerHeap};
 use super::tuning::{self, EngineTuning, TURN_GAP};
 use super::wire::RxErrorCounters;
-use super::{Command, EngineOptions, Notification};
+use super::{Command, EngineOptions, EngineStats, Notification};
 
 const TOKEN_WAKE: u64 = 0;
 const TOKEN_TIMER: u64 = 1;
@@ -70,6 +71,8 @@ pub struct Core {
     /// When to retry opening transmit sockets that failed to open (e.g. an
     /// address rtnetlink reported but the kernel does not accept yet).
     pub retry_open_at: Option<Instant>,
+    /// Handler times and timer lateness for `show thread cpu`.
+    pub stats: EngineStats,
 }
 
 pub fn timer_valid(table: &Table, t: &TimerEntry) -> bool {
@@ -90,6 +93,9 @@ impl Core {
         }
         // A bound on work per turn in case a session keeps asking for `now`.
         let mut budget = 4 * self.table.len() + 64;
+        // Opened at the first timeout handled: an idle turn reads no clock.
+        let mut batch: Option<Batch> = None;
+        let mut runs = 0;
         while budget > 0 {
             budget -= 1;
             let table = &self.table;
@@ -103,8 +109,16 @@ impl Core {
             if !e.enabled {
                 continue;
             }
+            if batch.is_none() {
+                batch = Some(Batch::start(now));
+            }
+            runs += 1;
+            self.stats.lateness.record(t.deadline, now);
             let actions = e.session.handle_timeout(now);
             self.apply(t.slot, actions, now);
+        }
+        if let Some(b) = batch {
+            self.stats.session_timer.finish(b, runs);
         }
         let table = &self.table;
         self.timers
@@ -177,6 +191,7 @@ impl Engine {
                 links: None,
                 rng: SmallRng::from_entropy(),
                 retry_open_at: None,
+                stats: EngineStats::default(),
             },
             listeners,
             batch: RxBatch::new(),
@@ -310,21 +325,34 @@ impl Engine {
     }
 
     fn drain_commands(&mut self) -> Flow {
-        loop {
+        let mut batch: Option<Batch> = None;
+        let mut runs = 0;
+        let flow = loop {
             match self.commands.try_recv() {
                 Ok(Command::Shutdown(reply)) => {
                     self.core.shutdown();
                     let _ = reply.send(());
-                    return Flow::Stop;
+                    break Flow::Stop;
                 }
-                Ok(cmd) => self.core.command(cmd, Instant::now()),
-                Err(mpsc::TryRecvError::Empty) => return Flow::Continue,
+                Ok(cmd) => {
+                    let now = Instant::now();
+                    if batch.is_none() {
+                        batch = Some(Batch::start(now));
+                    }
+                    runs += 1;
+                    self.core.command(cmd, now);
+                }
+                Err(mpsc::TryRecvError::Empty) => break Flow::Continue,
                 Err(mpsc::TryRecvError::Disconnected) => {
                     self.core.shutdown();
-                    return Flow::Stop;
+                    break Flow::Stop;
                 }
             }
+        };
+        if let Some(b) = batch {
+            self.core.stats.command.finish(b, runs);
         }
+        flow
     }
 
     fn drain_listener(&mut self, i: usize) {
@@ -342,10 +370,15 @@ impl Engine {
                     return;
                 }
             };
+            if n == 0 {
+                return;
+            }
             let now = Instant::now();
+            let b = Batch::start(now);
             for j in 0..n {
                 self.core.handle_datagram(self.batch.get(j), multihop, now);
             }
+            self.core.stats.rx.finish(b, n as u64);
             if n < RX_BATCH {
                 return;
             }

@@ -19,7 +19,7 @@ use super::sockets::{self, next_src_port};
 use super::table::Entry;
 use super::thread::{Core, ExtraCounters};
 use super::wire;
-use super::Notification;
+use super::{HandlerStats, Notification};
 use crate::packet::{State, MAX_LEN};
 use crate::session::Actions;
 
@@ -32,10 +32,12 @@ fn send_packet(
     e: &mut Entry,
     pkt: &crate::packet::ControlPacket<'_>,
     extra: &mut ExtraCounters,
+    stats: &mut HandlerStats,
 ) -> bool {
     let Some(sock) = e.socket.as_ref() else {
         return false;
     };
+    let start = Instant::now();
     let mut buf = [0u8; MAX_LEN];
     let len = match e.auth.as_mut() {
         Some(a) => a.encode(pkt, &mut buf),
@@ -51,6 +53,7 @@ fn send_packet(
         // next send, which then did not go out; the peer may be back now.
         sent = send_once(sock, &buf[..len], e);
     }
+    stats.finish_send(start);
     match sent {
         Ok(_) => {
             e.counters.control_output += 1;
@@ -74,7 +77,12 @@ fn send_once(sock: &socket2::Socket, buf: &[u8], e: &Entry) -> io::Result<usize>
 
 /// Send one AdminDown packet (state AdminDown, diag 7) from a copy of the
 /// session, leaving the session itself untouched.
-pub fn send_admin_down(e: &mut Entry, now: Instant, extra: &mut ExtraCounters) {
+pub fn send_admin_down(
+    e: &mut Entry,
+    now: Instant,
+    extra: &mut ExtraCounters,
+    stats: &mut HandlerStats,
+) {
     if !e.enabled {
         return;
     }
@@ -83,7 +91,7 @@ pub fn send_admin_down(e: &mut Entry, now: Instant, extra: &mut ExtraCounters) {
     params.admin_down = true;
     let _ = copy.set_params(params, now);
     let pkt = copy.build_packet(now);
-    send_packet(e, &pkt, extra);
+    send_packet(e, &pkt, extra, stats);
 }
 
 impl Core {
@@ -117,7 +125,7 @@ impl Core {
         }
         if actions.transmit && e.enabled {
             let pkt = e.session.build_packet(now);
-            send_packet(e, &pkt, &mut self.extra);
+            send_packet(e, &pkt, &mut self.extra, &mut self.stats.tx);
         }
         self.rearm(slot);
     }
@@ -213,7 +221,7 @@ impl Core {
             let now = Instant::now();
             for &slot in &slots {
                 if let Some(e) = self.table.get_mut(slot) {
-                    send_admin_down(e, now, &mut self.extra);
+                    send_admin_down(e, now, &mut self.extra, &mut self.stats.tx);
                 }
             }
         }
@@ -271,6 +279,7 @@ mod tests {
             links: None,
             rng: rand::rngs::SmallRng::seed_from_u64(1),
             retry_open_at: None,
+            stats: Default::default(),
         };
         (core, rx)
     }
@@ -384,5 +393,54 @@ mod tests {
         })
         .join()
         .unwrap();
+    }
+
+    /// Needs root: a timeout handled late is counted with its lateness, the
+    /// packet it sends as a transmit, and `ClearStats` zeroes it all.
+    #[test]
+    fn timeouts_are_accounted_with_lateness() {
+        let (mut c, _rx) = core();
+        let now = Instant::now();
+        let spec = SessionSpec {
+            key: SessionKey {
+                peer: "127.0.0.9".parse().unwrap(),
+                local: Some("127.0.0.1".parse().unwrap()),
+                ifname: None,
+                vrf: "default".into(),
+                multihop: false,
+            },
+            params: Default::default(),
+            auth: None,
+            minimum_ttl: 254,
+            configured: true,
+            echo_mode: false,
+            echo_transmit_interval: 50_000,
+        };
+        c.command(Command::Upsert(spec.clone()), now);
+        c.command(Command::Links(lo(1)), now);
+        let slot = c.table.by_key(&spec.key).unwrap();
+        let due = c.table.get(slot).unwrap().armed.expect("armed");
+        let tx_before = c.stats.tx.runs;
+
+        c.run_timers(due - Duration::from_micros(1));
+        assert_eq!(c.stats.session_timer.runs, 0, "nothing due yet");
+        assert_eq!(c.stats.lateness.count, 0);
+
+        c.run_timers(due + Duration::from_millis(3));
+        let s = c.stats;
+        assert_eq!(s.session_timer.runs, 1);
+        assert_eq!(s.lateness.count, 1);
+        assert_eq!(s.lateness.max_ns, 3_000_000);
+        assert_eq!(s.lateness.sum_ns, 3_000_000);
+        assert_eq!(s.lateness.histogram, [0, 0, 1, 0, 0]);
+        // Wall time counts from the (here future) turn clock; CPU is real.
+        assert!(s.session_timer.cpu_total_ns > 0);
+        assert_eq!(s.tx.runs, tx_before + 1, "the timeout sent a packet");
+
+        let (tx, mut rx) = tokio::sync::oneshot::channel();
+        c.command(Command::Stats(tx), now);
+        assert_eq!(rx.try_recv().unwrap(), s);
+        c.command(Command::ClearStats, now);
+        assert_eq!(c.stats, crate::engine::EngineStats::default());
     }
 }

@@ -294,6 +294,7 @@ const ENABLE_CMDS: &[(&str, Id)] = &[
     ("write [<file|memory>]", Id::WriteMemory),
     ("copy running-config startup-config", Id::WriteMemory),
     ("clear log cmdline-targets", Id::Daemon),
+    ("clear thread cpu [FILTER]", Id::Daemon),
 ];
 
 /// CONFIG node: bfdd's own commands and the lib commands vtysh sends to
@@ -947,6 +948,22 @@ mod tests {
         assert_eq!(out(&r), "% [BFD] Unknown command: do foo\n");
         assert_eq!(run(&mut s, "enable", &[]).ret, ret::ERR_INCOMPLETE);
         assert_eq!(s.node(), Node::Config);
+    }
+
+    #[test]
+    fn thread_cpu_commands_reach_the_daemon_in_full() {
+        let daemon = |node: Node, l: &str| match parse(node, l.as_bytes()) {
+            Ok(Some(Command::Request(Request::Daemon { line }))) => line,
+            other => panic!("{l}: {other:?}"),
+        };
+        assert_eq!(daemon(Node::Enable, "cl th c"), "clear thread cpu");
+        assert_eq!(
+            daemon(Node::Enable, "clear thread cpu tw"),
+            "clear thread cpu tw"
+        );
+        assert_eq!(daemon(Node::View, "sh thr cpu R"), "show thread cpu R");
+        // `clear thread cpu` is an ENABLE command, as in FRR.
+        assert!(parse(Node::View, b"clear thread cpu").is_err());
     }
 
     #[test]
