@@ -12,7 +12,6 @@
 
 use std::io::{Read, Write};
 use std::net::TcpStream;
-use std::os::fd::AsRawFd;
 use std::os::unix::net::UnixStream;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -22,48 +21,14 @@ const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/tcp-
 /// How long the vty must stay quiet before the next send.
 const QUIET: Duration = Duration::from_millis(300);
 
-struct Netns(String);
+mod support;
+use support::Netns;
 
-impl Netns {
-    fn new(tag: &str) -> Netns {
-        let name = format!("bfrs-tv-{tag}-{}", std::process::id());
-        let _ = Command::new("ip")
-            .args(["netns", "del", &name])
-            .stderr(Stdio::null())
-            .status();
-        let ok = Command::new("ip")
-            .args(["netns", "add", &name])
-            .status()
-            .is_ok_and(|s| s.success());
-        assert!(ok, "ip netns add {name} failed (needs root and iproute2)");
-        let ns = Netns(name);
-        let ok = Command::new("ip")
-            .args(["-n", &ns.0, "link", "set", "lo", "up"])
-            .status()
-            .is_ok_and(|s| s.success());
-        assert!(ok, "lo up");
-        ns
-    }
-
-    /// Runs `f` on a thread that has entered the namespace.
-    fn run<T: Send + 'static>(&self, f: impl FnOnce() -> T + Send + 'static) -> T {
-        let path = format!("/var/run/netns/{}", self.0);
-        std::thread::spawn(move || {
-            let file = std::fs::File::open(&path).expect("open netns");
-            // SAFETY: setns(2) on this thread only, with a valid descriptor.
-            let rc = unsafe { libc::setns(file.as_raw_fd(), libc::CLONE_NEWNET) };
-            assert_eq!(rc, 0, "setns");
-            f()
-        })
-        .join()
-        .expect("namespace thread")
-    }
-}
-
-impl Drop for Netns {
-    fn drop(&mut self) {
-        let _ = Command::new("ip").args(["netns", "del", &self.0]).status();
-    }
+/// A namespace of this file's own (bfrs-tv-*) with lo up.
+fn netns(tag: &str) -> Netns {
+    let ns = Netns::bare("bfrs-tv", tag);
+    ns.ip("link set lo up");
+    ns
 }
 
 /// Scratch directory; on drop, stops the daemon named in its pid file.
@@ -221,7 +186,7 @@ fn golden(name: &str) {
         .map(String::from)
         .collect();
     let want = std::fs::read(fx("bin")).expect("bin");
-    let ns = Netns::new(name);
+    let ns = netns(name);
     let _d = Daemon::start(&ns, name, &conf, &["-A", "127.0.0.1"]);
     let got = ns.run(move || replay(steps));
     assert_eq!(mask(&got), mask(&want), "{name}: bfdd-rs vs FRR 8.4.4");
@@ -274,7 +239,7 @@ fn golden_settings_typed_in_config() {
 
 #[test]
 fn prompt_uses_system_host_name() {
-    let ns = Netns::new("host");
+    let ns = netns("host");
     let _d = Daemon::start(&ns, "host", "password zebra\n", &["-A", "127.0.0.1"]);
     let got = ns.run(|| replay(vec!["zebra\\r\\n".into()]));
     let host = std::fs::read_to_string("/proc/sys/kernel/hostname").expect("hostname");
@@ -310,7 +275,7 @@ fn unix_vty(path: &Path, cmd: &str) -> Vec<u8> {
 #[test]
 fn show_peers_same_as_unix_socket_with_crlf() {
     let conf = "password zebra\nbfd\n peer 192.0.2.9\n !\n peer 192.0.2.10 multihop local-address 192.0.2.1\n !\n!\n";
-    let ns = Netns::new("show");
+    let ns = netns("show");
     let d = Daemon::start(&ns, "show", conf, &["-A", "127.0.0.1"]);
     let got = ns.run(|| {
         replay(vec![
@@ -351,7 +316,7 @@ fn show_peers_same_as_unix_socket_with_crlf() {
 
 #[test]
 fn port_zero_opens_no_listener() {
-    let ns = Netns::new("p0");
+    let ns = netns("p0");
     let d = Daemon::start(
         &ns,
         "p0",
@@ -367,7 +332,7 @@ fn port_zero_opens_no_listener() {
 
 #[test]
 fn sighup_rereads_login_settings() {
-    let ns = Netns::new("hup");
+    let ns = netns("hup");
     let d = Daemon::start(&ns, "hup", "password zebra\n", &["-A", "127.0.0.1"]);
     let before = ns.run(|| replay(Vec::new()));
     assert!(before.ends_with(b"Password: "), "{before:?}");

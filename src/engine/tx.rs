@@ -268,6 +268,25 @@ mod tests {
     use crate::engine::{Command, LinkInfo, SessionKey, SessionSpec};
     use rand::SeedableRng;
 
+    /// A configured single-hop session with default timers.
+    fn spec(peer: &str, local: &str, ifname: Option<&str>) -> SessionSpec {
+        SessionSpec {
+            key: SessionKey {
+                peer: peer.parse().unwrap(),
+                local: Some(local.parse().unwrap()),
+                ifname: ifname.map(Into::into),
+                vrf: "default".into(),
+                multihop: false,
+            },
+            params: Default::default(),
+            auth: None,
+            minimum_ttl: 254,
+            configured: true,
+            echo_mode: false,
+            echo_transmit_interval: 50_000,
+        }
+    }
+
     fn core() -> (Core, tokio::sync::mpsc::UnboundedReceiver<Notification>) {
         let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
         let core = Core {
@@ -299,21 +318,7 @@ mod tests {
     fn session_follows_interface_index() {
         let (mut c, _rx) = core();
         let now = Instant::now();
-        let spec = SessionSpec {
-            key: SessionKey {
-                peer: "127.0.0.9".parse().unwrap(),
-                local: Some("127.0.0.1".parse().unwrap()),
-                ifname: Some("lo".into()),
-                vrf: "default".into(),
-                multihop: false,
-            },
-            params: Default::default(),
-            auth: None,
-            minimum_ttl: 254,
-            configured: true,
-            echo_mode: false,
-            echo_transmit_interval: 50_000,
-        };
+        let spec = spec("127.0.0.9", "127.0.0.1", Some("lo"));
         c.command(Command::Upsert(spec.clone()), now);
         let slot = c.table.by_key(&spec.key).unwrap();
         assert!(!c.table.get(slot).unwrap().enabled, "disabled before Links");
@@ -357,21 +362,7 @@ mod tests {
             let (mut c, _rx) = core();
             let now = Instant::now();
             let local: std::net::IpAddr = "192.0.2.77".parse().unwrap();
-            let spec = SessionSpec {
-                key: SessionKey {
-                    peer: "192.0.2.78".parse().unwrap(),
-                    local: Some(local),
-                    ifname: None,
-                    vrf: "default".into(),
-                    multihop: false,
-                },
-                params: Default::default(),
-                auth: None,
-                minimum_ttl: 254,
-                configured: true,
-                echo_mode: false,
-                echo_transmit_interval: 50_000,
-            };
+            let spec = spec("192.0.2.78", &local.to_string(), None);
             c.command(Command::Upsert(spec.clone()), now);
             let mut links = lo(1);
             links[0].addrs = vec![local];
@@ -401,21 +392,7 @@ mod tests {
     fn timeouts_are_accounted_with_lateness() {
         let (mut c, _rx) = core();
         let now = Instant::now();
-        let spec = SessionSpec {
-            key: SessionKey {
-                peer: "127.0.0.9".parse().unwrap(),
-                local: Some("127.0.0.1".parse().unwrap()),
-                ifname: None,
-                vrf: "default".into(),
-                multihop: false,
-            },
-            params: Default::default(),
-            auth: None,
-            minimum_ttl: 254,
-            configured: true,
-            echo_mode: false,
-            echo_transmit_interval: 50_000,
-        };
+        let spec = spec("127.0.0.9", "127.0.0.1", None);
         c.command(Command::Upsert(spec.clone()), now);
         c.command(Command::Links(lo(1)), now);
         let slot = c.table.by_key(&spec.key).unwrap();

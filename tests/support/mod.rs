@@ -49,6 +49,21 @@ impl Netns {
         Netns(name)
     }
 
+    /// Runs `f` on a thread that has entered the namespace.
+    pub fn run<T: Send + 'static>(&self, f: impl FnOnce() -> T + Send + 'static) -> T {
+        use std::os::fd::AsRawFd;
+        let path = format!("/var/run/netns/{}", self.0);
+        std::thread::spawn(move || {
+            let file = std::fs::File::open(&path).expect("open netns");
+            // SAFETY: setns(2) on this thread only, with a valid descriptor.
+            let rc = unsafe { libc::setns(file.as_raw_fd(), libc::CLONE_NEWNET) };
+            assert_eq!(rc, 0, "setns");
+            f()
+        })
+        .join()
+        .expect("namespace thread")
+    }
+
     /// `ip ARGS` inside the namespace; must succeed.
     pub fn ip(&self, args: &str) {
         let mut full = vec!["netns", "exec", &self.0, "ip"];
