@@ -62,6 +62,7 @@ fn main() -> ExitCode {
         vty_port: args.vty_port,
         // Read before dropping privileges, like the config itself.
         vty_auth: tcp_vty::shared(tcp_vty::auth_from_file(&paths.config_file)),
+        command_log_always: args.command_log_always,
     };
 
     let (config, config_note) = match process::load_config(&paths.config_file, args.dryrun) {
@@ -177,6 +178,8 @@ struct Clients {
     vty_addr: Option<String>,
     vty_port: u16,
     vty_auth: tcp_vty::SharedAuth,
+    /// --command-log-always: every vty command logged, for good.
+    command_log_always: bool,
 }
 
 async fn run(
@@ -236,7 +239,10 @@ async fn run(
             .config_file
             .exists()
             .then(|| paths.config_file.clone()),
-        Arc::new(logging::VtyLogging::new(log.clone(), levels.clone())),
+        Arc::new(
+            logging::VtyLogging::new(log.clone(), levels.clone())
+                .with_command_log_always(clients.command_log_always),
+        ),
     );
     tokio::spawn(vtysh_compat::serve(listener, Arc::new(backend.clone())));
     tcp_vty::start(

@@ -302,11 +302,28 @@ impl Switch {
 pub struct VtyLogging {
     log: Switch,
     levels: LevelControl,
+    /// `--command-log-always`: commands are logged and `no log commands`
+    /// is refused, as FRR does.
+    commands_perm: bool,
 }
 
 impl VtyLogging {
     pub fn new(log: Switch, levels: LevelControl) -> VtyLogging {
-        VtyLogging { log, levels }
+        VtyLogging {
+            log,
+            levels,
+            commands_perm: false,
+        }
+    }
+
+    /// FRR's `--command-log-always`: log every vty command from the start,
+    /// and for the daemon's whole life.
+    pub fn with_command_log_always(mut self, on: bool) -> VtyLogging {
+        self.commands_perm = on;
+        if on {
+            self.edit(|o| o.vty.log_commands = true);
+        }
+        self
     }
 }
 
@@ -446,6 +463,13 @@ impl bfdd_rs::vty::DaemonControl for VtyLogging {
             }
             ["no", "log", "syslog", ..] => self.edit(|o| o.vty.syslog = None),
             ["log", "commands"] => self.edit(|o| o.vty.log_commands = true),
+            ["no", "log", "commands"] if self.commands_perm => {
+                return Some((
+                    "Daemon started with permanent logging turned on for commands, ignoring\n"
+                        .into(),
+                    1,
+                ));
+            }
             ["no", "log", "commands"] => self.edit(|o| o.vty.log_commands = false),
             ["log", "record-priority"] => self.edit(|o| o.vty.record_priority = true),
             ["no", "log", "record-priority"] => self.edit(|o| o.vty.record_priority = false),
@@ -605,6 +629,35 @@ mod tests {
         assert_eq!(std::fs::read_to_string(&rotated).expect("read"), "first\n");
         assert_eq!(std::fs::read_to_string(&path).expect("read"), "second\n");
         let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    use bfdd_rs::vty::DaemonControl;
+
+    fn vty_logging(perm: bool) -> VtyLogging {
+        let (_layer, handle) = reload::Layer::<Targets, Registry>::new(filter(LevelFilter::INFO));
+        let levels = LevelControl { cli: None, handle };
+        let sw = Switch(Arc::new(Mutex::new(Outputs::default())));
+        VtyLogging::new(sw, levels).with_command_log_always(perm)
+    }
+
+    #[test]
+    fn command_log_always_logs_commands_and_refuses_to_stop() {
+        let v = vty_logging(true);
+        assert!(v.log_config().1, "on from the start");
+        let (out, ret) = v.command("no log commands").expect("handled");
+        assert_eq!(
+            out,
+            "Daemon started with permanent logging turned on for commands, ignoring\n"
+        );
+        assert_eq!(ret, 1);
+        assert!(v.log_config().1, "still on");
+
+        let v = vty_logging(false);
+        assert!(!v.log_config().1);
+        assert_eq!(v.command("log commands"), Some((String::new(), 0)));
+        assert!(v.log_config().1);
+        assert_eq!(v.command("no log commands"), Some((String::new(), 0)));
+        assert!(!v.log_config().1);
     }
 
     #[test]
