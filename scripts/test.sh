@@ -104,6 +104,12 @@ for comp in fmt clippy; do
   }
 done
 
+# FRR's state directory normally comes from systemd-tmpfiles at package
+# install; /run is a tmpfs, so make sure it exists (tests mount over it).
+if id frr >/dev/null 2>&1; then
+  install -d -m 0755 -o frr -g frr /var/run/frr
+fi
+
 TARGET_DIR=${CARGO_TARGET_DIR:-$ROOT/target}
 cleanup_netns
 trap cleanup_netns EXIT
