@@ -410,6 +410,33 @@ pub fn check_auth_presence(
     }
 }
 
+impl ControlPacket<'static> {
+    /// A plain packet: version 1, no flags, no authentication, Detect Mult 3,
+    /// both intervals `interval_us`, no echo. Callers override the rest with
+    /// struct-update syntax.
+    pub fn plain(state: State, my_discr: u32, your_discr: u32, interval_us: u32) -> Self {
+        ControlPacket {
+            version: VERSION,
+            diag: Diag::NONE,
+            state,
+            poll: false,
+            final_: false,
+            control_plane_independent: false,
+            auth_present: false,
+            demand: false,
+            multipoint: false,
+            detect_mult: 3,
+            length: MIN_LEN as u8,
+            my_discr,
+            your_discr,
+            desired_min_tx: interval_us,
+            required_min_rx: interval_us,
+            required_min_echo_rx: 0,
+            auth: None,
+        }
+    }
+}
+
 impl ControlPacket<'_> {
     /// Encode the 24-byte header with Length 24 and the A bit as in
     /// `auth_present`, for unauthenticated packets (`auth::AuthState::encode`
@@ -463,23 +490,9 @@ mod tests {
     /// A valid Up packet with every flag clear.
     fn sample() -> ControlPacket<'static> {
         ControlPacket {
-            version: 1,
-            diag: Diag::NONE,
-            state: State::Up,
-            poll: false,
-            final_: false,
-            control_plane_independent: false,
-            auth_present: false,
-            demand: false,
-            multipoint: false,
-            detect_mult: 3,
-            length: 24,
-            my_discr: 0x0102_0304,
-            your_discr: 0x0506_0708,
-            desired_min_tx: 300_000,
             required_min_rx: 200_000,
             required_min_echo_rx: 50_000,
-            auth: None,
+            ..ControlPacket::plain(State::Up, 0x0102_0304, 0x0506_0708, 300_000)
         }
     }
 

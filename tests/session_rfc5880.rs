@@ -16,25 +16,7 @@ fn ms(n: u64) -> Duration {
 
 /// A peer's packet with the usual 300 ms timers and no flags.
 fn pkt(state: State, your_discr: u32) -> ControlPacket<'static> {
-    ControlPacket {
-        version: 1,
-        diag: Diag::NONE,
-        state,
-        poll: false,
-        final_: false,
-        control_plane_independent: false,
-        auth_present: false,
-        demand: false,
-        multipoint: false,
-        detect_mult: 3,
-        length: 24,
-        my_discr: PEER,
-        your_discr,
-        desired_min_tx: 300_000,
-        required_min_rx: 300_000,
-        required_min_echo_rx: 0,
-        auth: None,
-    }
+    ControlPacket::plain(state, PEER, your_discr, 300_000)
 }
 
 fn with_final(mut p: ControlPacket<'static>) -> ControlPacket<'static> {

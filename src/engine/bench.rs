@@ -18,7 +18,7 @@ use super::thread::{Core, ExtraCounters};
 use super::timers::TimerHeap;
 use super::wire::{self, RxErrorCounters};
 use super::{Command, SessionKey, SessionSpec};
-use crate::packet::{ControlPacket, Diag, State, MAX_LEN, MIN_LEN, VERSION};
+use crate::packet::{ControlPacket, State, MAX_LEN, MIN_LEN};
 use crate::session::SessionParams;
 
 /// N sessions brought Up, with one incoming datagram ready for each.
@@ -45,25 +45,7 @@ fn peer_of(i: usize) -> IpAddr {
 }
 
 fn datagram(state: State, my_discr: u32, your_discr: u32, interval_us: u32) -> [u8; MIN_LEN] {
-    let pkt = ControlPacket {
-        version: VERSION,
-        diag: Diag::NONE,
-        state,
-        poll: false,
-        final_: false,
-        control_plane_independent: false,
-        auth_present: false,
-        demand: false,
-        multipoint: false,
-        detect_mult: 3,
-        length: MIN_LEN as u8,
-        my_discr,
-        your_discr,
-        desired_min_tx: interval_us,
-        required_min_rx: interval_us,
-        required_min_echo_rx: 0,
-        auth: None,
-    };
+    let pkt = ControlPacket::plain(state, my_discr, your_discr, interval_us);
     let mut buf = [0u8; MIN_LEN];
     wire::encode(&pkt, &mut buf);
     buf
