@@ -53,6 +53,12 @@ fn is_up(h: &EngineHandle) -> bool {
     snaps.len() == 1 && snaps[0].state == State::Up
 }
 
+fn snapshot_of(h: &EngineHandle, key: SessionKey) -> Option<State> {
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    h.send(Command::SnapshotOf(key, tx)).expect("engine alive");
+    rx.blocking_recv().expect("reply").map(|s| s.state)
+}
+
 fn stop(h: EngineHandle, j: std::thread::JoinHandle<()>) {
     let (tx, rx) = tokio::sync::oneshot::channel();
     if h.send(Command::Shutdown(tx)).is_ok() {
@@ -95,6 +101,9 @@ fn session_up_for_a_second_shows_timer_runs_and_small_lateness() {
         // everything since start including the Upsert and Links commands.
         let (sa, sb) = (stats(&a), stats(&b));
         assert!(sa.command.runs < sb.command.runs, "{sa:?} {sb:?}");
+        // The per-key query (used per state change) finds exactly that key.
+        assert_eq!(snapshot_of(&a, spec(B, A).key), Some(State::Up));
+        assert_eq!(snapshot_of(&a, spec(A, B).key), None);
         stop(a, ja);
         stop(b, jb);
     });

@@ -86,7 +86,7 @@ impl HubBackend {
                     diag,
                     ..
                 } = n;
-                if registry::reported(from, to).is_none() {
+                if registry::reported(from, to).is_none() || !events.has_clients() {
                     continue;
                 }
                 let Some(mut info) = inner.info(&key).await else {
@@ -117,9 +117,12 @@ impl Inner {
     }
 
     async fn info(&self, key: &SessionKey) -> Option<ControlSessionInfo> {
-        let snap = self.snapshot().await;
-        let s = snap.iter().find(|s| s.spec.key == *key)?;
-        Some(adapt::session_info(s, self.label(key)))
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        self.engine
+            .send(Command::SnapshotOf(key.clone(), tx))
+            .ok()?;
+        let s = rx.await.ok()??;
+        Some(adapt::session_info(&s, self.label(key)))
     }
 
     /// The registry session `key` names, by FRR's key rule (the closest one).

@@ -11,7 +11,7 @@ use std::fmt;
 use std::io;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
@@ -148,6 +148,8 @@ struct ConnState {
 struct Shared {
     conns: Mutex<HashMap<ConnId, ConnState>>,
     counters: Arc<ControlCounters>,
+    /// Number of connections in `conns`, readable without the lock.
+    clients: Arc<AtomicUsize>,
 }
 
 impl Shared {
@@ -193,12 +195,19 @@ impl Shared {
 #[derive(Clone, Debug)]
 pub struct ControlEvents {
     tx: mpsc::UnboundedSender<ControlEvent>,
+    clients: Arc<AtomicUsize>,
 }
 
 impl ControlEvents {
     /// False once the server has stopped.
     pub fn send(&self, ev: ControlEvent) -> bool {
         self.tx.send(ev).is_ok()
+    }
+
+    /// Whether any client is connected: with none, a producer can skip the
+    /// work of building an event nobody would get.
+    pub fn has_clients(&self) -> bool {
+        self.clients.load(Ordering::Relaxed) > 0
     }
 }
 
@@ -229,17 +238,19 @@ impl ControlServer {
         // the process-wide umask under other threads.
         std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o777))?;
         let (tx, rx) = mpsc::unbounded_channel();
+        let clients = Arc::new(AtomicUsize::new(0));
         let server = ControlServer {
             listener,
             path: path.to_path_buf(),
             shared: Arc::new(Shared {
                 conns: Mutex::new(HashMap::new()),
                 counters: Arc::new(ControlCounters::default()),
+                clients: clients.clone(),
             }),
             backend,
             events: rx,
         };
-        Ok((server, ControlEvents { tx }))
+        Ok((server, ControlEvents { tx, clients }))
     }
 
     pub fn path(&self) -> &Path {
@@ -359,6 +370,7 @@ impl Connection {
                 out: self.out.clone(),
             },
         );
+        self.shared.clients.fetch_add(1, Ordering::Relaxed);
         let (rd, wr) = stream.into_split();
         let reason = tokio::select! {
             r = self.read_loop(rd) => r,
@@ -366,6 +378,7 @@ impl Connection {
         };
         tracing::debug!("bfdd.sock: client {} closed: {reason}", self.id.0);
         lock(&self.shared.conns).remove(&self.id);
+        self.shared.clients.fetch_sub(1, Ordering::Relaxed);
         self.backend.release(self.id).await;
         bump(&self.shared.counters.closed);
     }

@@ -30,7 +30,11 @@ impl Core {
                 }
             }
             Command::Snapshot(reply) => {
-                let _ = reply.send(self.snapshot(now));
+                let _ = reply.send(self.table.entries().map(|e| snapshot(e, now)).collect());
+            }
+            Command::SnapshotOf(key, reply) => {
+                let one = self.table.by_key(&key).and_then(|s| self.table.get(s));
+                let _ = reply.send(one.map(|e| snapshot(e, now)));
             }
             Command::Counters(reply) => {
                 let by_reason = self.rx_errors.iter().chain(self.extra.iter()).collect();
@@ -143,28 +147,24 @@ impl Core {
             debug!("BFD session {:?} removed", e.spec.key);
         }
     }
+}
 
-    fn snapshot(&self, now: Instant) -> Vec<SessionSnapshot> {
-        self.table
-            .entries()
-            .map(|e| {
-                let s = &e.session;
-                SessionSnapshot {
-                    spec: e.spec.clone(),
-                    local_discr: s.local_discr(),
-                    remote_discr: s.remote_discr(),
-                    state: s.state(),
-                    local_diag: s.local_diag(),
-                    remote_diag: s.remote_diag(),
-                    since_change: now.saturating_duration_since(s.last_state_change()),
-                    remote_detect_mult: s.remote_detect_mult(),
-                    remote_desired_min_tx: s.remote_desired_min_tx(),
-                    remote_required_min_rx: s.remote_required_min_rx(),
-                    remote_required_min_echo_rx: s.remote_required_min_echo_rx(),
-                    counters: e.counters,
-                    enabled: e.enabled,
-                }
-            })
-            .collect()
+/// What the control plane may see of one session.
+fn snapshot(e: &Entry, now: Instant) -> SessionSnapshot {
+    let s = &e.session;
+    SessionSnapshot {
+        spec: e.spec.clone(),
+        local_discr: s.local_discr(),
+        remote_discr: s.remote_discr(),
+        state: s.state(),
+        local_diag: s.local_diag(),
+        remote_diag: s.remote_diag(),
+        since_change: now.saturating_duration_since(s.last_state_change()),
+        remote_detect_mult: s.remote_detect_mult(),
+        remote_desired_min_tx: s.remote_desired_min_tx(),
+        remote_required_min_rx: s.remote_required_min_rx(),
+        remote_required_min_echo_rx: s.remote_required_min_echo_rx(),
+        counters: e.counters,
+        enabled: e.enabled,
     }
 }

@@ -193,6 +193,12 @@ pub enum Command {
     /// The full set of interfaces now (from rtnetlink).
     Links(Vec<LinkInfo>),
     Snapshot(tokio::sync::oneshot::Sender<Vec<SessionSnapshot>>),
+    /// The session with exactly this key, without walking the table (a
+    /// per-event query must not cost O(sessions)).
+    SnapshotOf(
+        SessionKey,
+        tokio::sync::oneshot::Sender<Option<SessionSnapshot>>,
+    ),
     Counters(tokio::sync::oneshot::Sender<EngineCounters>),
     /// Zero one session's control and echo packet counters (FRR's
     /// `clear bfd peer ... counters`; event counters are kept).
