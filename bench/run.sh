@@ -3,7 +3,7 @@
 # two network namespaces: N single-hop sessions x interval, multiplier 3.
 #
 #   bench/run.sh [--quick] [--impls "rs frr bird"] (also: rsrt = bfdd-rs --realtime) [--ns "100 1000"]
-#                [--ivs "300 50"] [--window S] [--up-timeout S] [--out DIR]
+#                [--ivs "300 50"] [--window S] [--up-timeout S] [--out DIR] [--no-capture]
 #
 # Full matrix: N in {100,1000,5000,10000,20000} x {300,50,10} ms, 60 s window;
 # an implementation's row (interval) stops at the first N it cannot hold.
@@ -19,7 +19,7 @@ set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 [ "$(id -u)" -eq 0 ] || die "run as root"
 
-QUICK=0; IMPLS="rs frr bird"; NS_LIST=""; IVS=""; WIN=""; UPTO=""; MULT=3
+NOCAP=0; QUICK=0; IMPLS="rs frr bird"; NS_LIST=""; IVS=""; WIN=""; UPTO=""; MULT=3
 OUT=$REPO/bench/results
 while [ $# -gt 0 ]; do
   case $1 in
@@ -30,6 +30,7 @@ while [ $# -gt 0 ]; do
   --window) WIN=$2; shift ;;
   --up-timeout) UPTO=$2; shift ;;
   --out) OUT=$2; shift ;;
+  --no-capture) NOCAP=1 ;;
   *) die "unknown argument $1" ;;
   esac
   shift
@@ -91,7 +92,11 @@ run_point() {
   ca0=$(cpu_ticks "$pa"); cb0=$(cpu_ticks "$pb")
   [ -n "$xa" ] && xa0=$(cpu_ticks "$xa"); [ -n "$xb" ] && xb0=$(cpu_ticks "$xb")
   sa0=$(udp_snmp "$NS_A"); sb0=$(udp_snmp "$NS_B"); v0=$(veth_pkts "$NS_A" "$IF_A")
-  nsx "$NS_A" "$SNIFF" "$IF_A" "$WIN" > "$WORK/sniff.out" 2>"$WORK/sniff.err" &
+  if [ $NOCAP = 1 ]; then
+    : > "$WORK/sniff.out"; sleep "$WIN" &
+  else
+    nsx "$NS_A" "$SNIFF" "$IF_A" "$WIN" > "$WORK/sniff.out" 2>"$WORK/sniff.err" &
+  fi
   SNIFF_PID=$!
   tw0=$(date +%s.%N)
   sleep "$WIN"

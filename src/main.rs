@@ -8,6 +8,8 @@
 
 #[path = "daemon/cli.rs"]
 mod cli;
+#[path = "daemon/fdlimit.rs"]
+mod fdlimit;
 #[path = "daemon/logging.rs"]
 mod logging;
 #[path = "daemon/privs.rs"]
@@ -75,6 +77,8 @@ fn main() -> ExitCode {
     if args.dryrun {
         return ExitCode::SUCCESS;
     }
+    // Before the privilege drop: only then may --limit-fds raise the hard limit.
+    let fds = fdlimit::apply(args.limit_fds);
     let privs = match privs::drop_privileges(&args, &paths) {
         Ok(o) => o,
         Err(e) => {
@@ -118,6 +122,11 @@ fn main() -> ExitCode {
     let (log, levels) = logging::install(outputs, args.log_level, config_debug(&config));
     log_start(&args, &paths);
     tracing::info!("{privs}");
+    match fds {
+        Ok(l) if l.capped => tracing::warn!("{l}"),
+        Ok(l) => tracing::info!("{l}"),
+        Err(e) => tracing::warn!("cannot set the open file limit: {e}"),
+    }
     for line in config_note.iter().flat_map(|n| n.log_lines()) {
         tracing::error!("{line}");
     }
