@@ -12,6 +12,8 @@ mod cli;
 mod fdlimit;
 #[path = "daemon/logging.rs"]
 mod logging;
+#[path = "daemon/priority.rs"]
+mod priority;
 #[path = "daemon/privs.rs"]
 mod privs;
 #[path = "daemon/process.rs"]
@@ -134,6 +136,9 @@ fn main() -> ExitCode {
     let rt = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(1)
         .thread_name("bfdd-control")
+        .on_thread_start(|| {
+            let _ = priority::demote_current_thread();
+        })
         .enable_all()
         .build()
     {
@@ -220,6 +225,11 @@ async fn run(
             return ExitCode::FAILURE;
         }
     };
+    // The engine thread has started at the process's priority; this thread
+    // (the control plane's main future) now yields to it.
+    if let Err(e) = priority::demote_current_thread() {
+        tracing::debug!("cannot lower the control thread's priority: {e}");
+    }
     let registry = hub::spawn(Registry::new(), engine.clone(), notify_rx);
     tokio::spawn(log_notifications(registry.watch_notifications()));
     let nl_engine = engine.clone();
