@@ -23,6 +23,10 @@ UDPCEIL=$REPO/target/release/udp-ceiling
 WORK=${WORK:-/tmp/bfrs-bn}
 STARTED_PIDS=()
 SAVED_SYSCTL=()
+# One socket per session (bfdd-rs, FRR bfdd): 20,000 sessions need more
+# descriptors than a common hard limit of 20,000. Root may raise it; every
+# daemon started from here inherits it.
+ulimit -n 262144 2>/dev/null || true
 
 log() { printf '%s %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
