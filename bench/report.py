@@ -80,6 +80,60 @@ md = [
     "received; worst gap = the largest inter-packet gap of any one session (both directions, seen on the veth).",
     "",
 ] + lines
+def held(k, iv):
+    """Largest N at which implementation k held at interval iv (0 if none)."""
+    ns = [int(r["n"]) for r in rows if r["impl"] == k and int(r["interval_ms"]) == iv and r["holds"] == "1"]
+    return max(ns, default=0)
+
+
+def tried(k, iv):
+    return any(r["impl"] == k and int(r["interval_ms"]) == iv for r in rows)
+
+
+def best_ratio(other):
+    """rs's CPU per packet against `other` at the points both held:
+    (largest common N's ratio, its point) or None."""
+    pts = []
+    for (k, n, iv), r in by.items():
+        o = by.get((other, n, iv))
+        if k == "rs" and o and r["holds"] == "1" and o["holds"] == "1":
+            a, b = f(r, "cpu_us_per_pkt"), f(o, "cpu_us_per_pkt")
+            if a and b:
+                pts.append((n, iv, b / a))
+    if not pts:
+        return None
+    n, iv, x = max(pts, key=lambda p: (p[0], -p[1]))
+    return f"{x:.1f}x at {n} x {iv} ms (range {min(p[2] for p in pts):.1f}-{max(p[2] for p in pts):.1f}x over {len(pts)} points)"
+
+
+def rss_slope():
+    """Marginal RSS per session of bfdd-rs between its smallest and largest
+    held points at one interval (bytes)."""
+    best = None
+    for iv in sorted({int(r["interval_ms"]) for r in rows}):
+        pts = sorted((int(r["n"]), f(r, "rss_a_kb")) for r in rows
+                     if r["impl"] == "rs" and int(r["interval_ms"]) == iv and r["holds"] == "1" and f(r, "rss_a_kb"))
+        if len(pts) >= 2 and pts[-1][0] > pts[0][0]:
+            (n1, r1), (n2, r2) = pts[0], pts[-1]
+            b = (r2 - r1) * 1024 / (n2 - n1)
+            if best is None or n2 - n1 > best[1]:
+                best = (b, n2 - n1, f"{b:.0f} B/session ({n1} -> {n2} sessions at {iv} ms)")
+    return best[2] if best else "-"
+
+
+if tried("rs", 50) or tried("rs", 10):
+    def h(k, iv):
+        return str(held(k, iv)) if tried(k, iv) else "not run"
+    md += ["", "## Targets (issue 5) against this run", "",
+           "| target | bfdd-rs | BIRD | FRR bfdd |", "|---|---|---|---|",
+           f"| holds 10,000 sessions at 50 ms x 3 (largest N held) | {h('rs', 50)} | {h('bird', 50)} | {h('frr', 50)} |",
+           f"| holds 2,000 sessions at 10 ms x 3 (largest N held) | {h('rs', 10)} | {h('bird', 10)} | {h('frr', 10)} |",
+           f"| CPU per packet <= 1/4 of BIRD's (BIRD/rs >= 4x) | {best_ratio('bird') or '-'} | | |",
+           f"| CPU per packet <= 1/10 of FRR's (FRR/rs >= 10x) | {best_ratio('frr') or '-'} | | |",
+           f"| <= 1 KiB RSS per session beyond the base (marginal) | {rss_slope()} | | |",
+           "",
+           "Worst transmit gap with a CPU hog and detection precision: `detect.sh` (detect.md)."]
+
 try:
     hp = dict(l.strip().split("=", 1) for l in open(os.path.join(out, "hotpath.txt")) if "=" in l)
     md += ["", f"Hot path (`target/release/hotpath`, {hp['sessions']} sessions, no syscalls): receive "
