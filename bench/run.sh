@@ -4,6 +4,7 @@
 #
 #   bench/run.sh [--quick] [--impls "rs frr bird"] (also: rsrt = bfdd-rs --realtime) [--ns "100 1000"]
 #                [--ivs "300 50"] [--window S] [--up-timeout S] [--out DIR] [--no-capture]
+#                [--hog]   (a busy loop pinned to CPU 1 during each window)
 #
 # Full matrix: N in {100,1000,5000,10000,20000} x {300,50,10} ms, 60 s window;
 # an implementation's row (interval) stops at the first N it cannot hold.
@@ -19,7 +20,7 @@ set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 [ "$(id -u)" -eq 0 ] || die "run as root"
 
-NOCAP=0; QUICK=0; IMPLS="rs frr bird"; NS_LIST=""; IVS=""; WIN=""; UPTO=""; MULT=3
+HOG=0; NOCAP=0; QUICK=0; IMPLS="rs frr bird"; NS_LIST=""; IVS=""; WIN=""; UPTO=""; MULT=3
 OUT=$REPO/bench/results
 while [ $# -gt 0 ]; do
   case $1 in
@@ -31,6 +32,7 @@ while [ $# -gt 0 ]; do
   --up-timeout) UPTO=$2; shift ;;
   --out) OUT=$2; shift ;;
   --no-capture) NOCAP=1 ;;
+  --hog) HOG=1 ;;
   *) die "unknown argument $1" ;;
   esac
   shift
@@ -92,6 +94,8 @@ run_point() {
   ca0=$(cpu_ticks "$pa"); cb0=$(cpu_ticks "$pb")
   [ -n "$xa" ] && xa0=$(cpu_ticks "$xa"); [ -n "$xb" ] && xb0=$(cpu_ticks "$xb")
   sa0=$(udp_snmp "$NS_A"); sb0=$(udp_snmp "$NS_B"); v0=$(veth_pkts "$NS_A" "$IF_A")
+  HOG_PID=""
+  if [ $HOG = 1 ]; then taskset -c 1 bash -c "while :; do :; done" & HOG_PID=$!; fi
   if [ $NOCAP = 1 ]; then
     : > "$WORK/sniff.out"; sleep "$WIN" &
   else
@@ -101,6 +105,7 @@ run_point() {
   tw0=$(date +%s.%N)
   sleep "$WIN"
   wait "$SNIFF_PID"; SNIFF_PID=""
+  [ -n "$HOG_PID" ] && { kill "$HOG_PID"; wait "$HOG_PID" 2>/dev/null; HOG_PID=""; }
   local tw fa1 fb1 ca1 cb1 xa1=0 xb1=0 sa1 sb1 v1
   tw=$(echo "$(date +%s.%N) - $tw0" | bc)
   ca1=$(cpu_ticks "$pa"); cb1=$(cpu_ticks "$pb")
