@@ -14,6 +14,11 @@ try:
     ceil = float(open(os.path.join(out, "udp_ceiling_pps")).read().strip() or 0)
 except OSError:
     pass
+bidir = 0.0
+try:
+    bidir = float(open(os.path.join(out, "udp_ceiling_bidir_pps")).read().strip() or 0)
+except OSError:
+    pass
 uptime = ""
 try:
     uptime = open(os.path.join(out, "uptime")).read().strip()
@@ -75,7 +80,8 @@ md = [
     "# bfdd-rs benchmark",
     "",
     f"Each implementation paired with itself, N single-hop IPv4 sessions, multiplier 3. "
-    f"Raw UDP ceiling: {int(ceil)} packets/s one way. Load at the end: `{uptime}`.",
+    f"Raw UDP ceiling: {int(ceil)} packets/s one way, {int(bidir)} packets/s in total with both directions "
+    f"at once. Load at the end: `{uptime}`.",
     "CPU in % of one core; `us/pkt` = CPU of side a's daemon (FRR: bfdd + zebra) per packet it sent or "
     "received; worst gap = the largest inter-packet gap of any one session (both directions, seen on the veth).",
     "",
@@ -132,7 +138,10 @@ if tried("rs", 50) or tried("rs", 10):
            f"| CPU per packet <= 1/10 of FRR's (FRR/rs >= 10x) | {best_ratio('frr') or '-'} | | |",
            f"| <= 1 KiB RSS per session beyond the base (marginal) | {rss_slope()} | | |",
            "",
-           "Worst transmit gap with a CPU hog and detection precision: `detect.sh` (detect.md)."]
+           "Worst transmit gap with a CPU hog: `run.sh --hog`; detection precision: `detect.sh` (detect.md).",
+           f"N sessions at interval I ms need 2 x N x 1000 / I packets/s through the veth (both directions): "
+           f"10,000 x 50 ms and 2,000 x 10 ms need 400,000; this machine's raw-UDP ceiling with both "
+           f"directions at once (no BFD work at all) is {int(bidir)}."]
 
 try:
     hp = dict(l.strip().split("=", 1) for l in open(os.path.join(out, "hotpath.txt")) if "=" in l)

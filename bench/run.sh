@@ -65,6 +65,19 @@ wait $rxp
 CEIL_PPS=$(sed -n 's/^rx_pps=//p' "$WORK/ceil-rx")
 log "raw UDP ceiling: ${CEIL_PPS:-?} packets/s one way (24-byte datagrams, sendmmsg -> recvmmsg)"
 echo "${CEIL_PPS:-0}" > "$OUT/udp_ceiling_pps"
+# Both directions at once, as BFD runs: the sum of what both receivers got.
+nsx "$NS_B" "$UDPCEIL" recv "$(addr 101 0)" 9998 "$CEIL_S" > "$WORK/ceil-rx-b" &
+rxb=$!
+nsx "$NS_A" "$UDPCEIL" recv "$(addr 100 0)" 9998 "$CEIL_S" > "$WORK/ceil-rx-a" &
+rxa=$!
+sleep 0.3
+nsx "$NS_A" "$UDPCEIL" send "$(addr 100 0)" "$(addr 101 0)" 9998 "$(( CEIL_S + 1 ))" > /dev/null &
+txa=$!
+nsx "$NS_B" "$UDPCEIL" send "$(addr 101 0)" "$(addr 100 0)" 9998 "$(( CEIL_S + 1 ))" > /dev/null
+wait $rxa $rxb $txa
+CEIL2=$(( $(sed -n 's/^rx_pps=//p' "$WORK/ceil-rx-a") + $(sed -n 's/^rx_pps=//p' "$WORK/ceil-rx-b") ))
+log "raw UDP ceiling, both directions at once: $CEIL2 packets/s in total"
+echo "$CEIL2" > "$OUT/udp_ceiling_bidir_pps"
 
 # ---- one point ------------------------------------------------------------------
 # run_point KIND N IV -> appends a CSV line; returns 1 when the point does not hold
