@@ -24,8 +24,10 @@ const SNAP: usize = 96;
 const BLOCK_SIZE: usize = 1 << 20;
 const BLOCKS: usize = 64;
 const FRAME_SIZE: usize = 128;
-/// A block is handed over at the latest this many ms after its first packet.
-const RETIRE_MS: u32 = 10;
+/// A block is handed over at the latest this many ms after it opened. Long,
+/// so that at low rates mostly empty blocks do not use up the ring while the
+/// sniffer waits for CPU (timestamps are per packet, not per block).
+const RETIRE_MS: u32 = 100;
 
 #[derive(Default, Clone, Copy)]
 struct Flow {
