@@ -1,7 +1,8 @@
 //! The engine thread's event loop: one epoll over the listening sockets, a
 //! timerfd armed to the earliest session deadline (ns precision) and the
 //! eventfd that `EngineHandle::send` writes after queueing a command. Each
-//! turn drains whatever is ready and runs due timers; the wait itself carries
+//! turn drains whatever is ready, runs due timers and flushes notifications
+//! deferred by a full channel (`notify.rs`); the wait itself carries
 //! the next deadline as a nanosecond timeout (epoll_pwait2), so no timerfd
 //! re-arm syscall is paid per turn (the timerfd is the fallback on kernels
 //! before 5.11). A busy loop is paced (`tuning::TURN_GAP`) so that one
