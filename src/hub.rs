@@ -14,7 +14,7 @@
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
-use tokio::sync::mpsc::{unbounded_channel, UnboundedReceiver, UnboundedSender};
+use tokio::sync::mpsc::{unbounded_channel, Receiver, UnboundedReceiver, UnboundedSender};
 use tokio::sync::oneshot;
 
 use crate::config::Config;
@@ -129,7 +129,7 @@ impl RegistryHandle {
 pub fn spawn(
     registry: Registry,
     engine: EngineHandle,
-    notifications: UnboundedReceiver<Notification>,
+    notifications: Receiver<Notification>,
 ) -> RegistryHandle {
     let (tx, rx) = unbounded_channel();
     tokio::spawn(run(registry, engine, rx, notifications));
@@ -150,7 +150,7 @@ async fn run(
     registry: Registry,
     engine: EngineHandle,
     mut rx: UnboundedReceiver<Msg>,
-    mut notifications: UnboundedReceiver<Notification>,
+    mut notifications: Receiver<Notification>,
 ) {
     let mut t = Task {
         registry,

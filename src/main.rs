@@ -205,7 +205,7 @@ async fn run(
     levels: logging::LevelControl,
     (realtime, realtime_cpu): (bool, Option<usize>),
 ) -> ExitCode {
-    let (notify_tx, notify_rx) = tokio::sync::mpsc::unbounded_channel();
+    let (notify_tx, notify_rx) = engine::notification_channel(engine::NOTIFY_CAPACITY);
     // A kernel booted with ipv6.disable=1 has no if_inet6; IPv6 listeners
     // would fail to open there.
     let opts = EngineOptions {

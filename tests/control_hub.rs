@@ -26,9 +26,9 @@ fn start_engine(
     addr: Ipv4Addr,
 ) -> (
     EngineHandle,
-    tokio::sync::mpsc::UnboundedReceiver<engine::Notification>,
+    tokio::sync::mpsc::Receiver<engine::Notification>,
 ) {
-    let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+    let (tx, rx) = engine::notification_channel(engine::NOTIFY_CAPACITY);
     let opts = EngineOptions {
         bind_v4: Some(addr),
         bind_v6: None,

@@ -11,12 +11,12 @@ use std::time::{Duration, Instant};
 use bfdd_rs::engine::{self, Command, EngineOptions, Notification, SessionKey, SessionSpec};
 use bfdd_rs::packet::State;
 use engine_support::{fast_spec, in_private_netns, ip, lo_links};
-use tokio::sync::mpsc::{unbounded_channel, UnboundedReceiver};
+use tokio::sync::mpsc::Receiver;
 
 const A6: Ipv6Addr = Ipv6Addr::new(0x2001, 0xdb8, 0, 0, 0, 0, 0, 1);
 const B6: Ipv6Addr = Ipv6Addr::new(0x2001, 0xdb8, 0, 0, 0, 0, 0, 2);
 
-fn wait_up(rx: &mut UnboundedReceiver<Notification>, within: Duration) -> bool {
+fn wait_up(rx: &mut Receiver<Notification>, within: Duration) -> bool {
     let deadline = Instant::now() + within;
     while Instant::now() < deadline {
         match rx.try_recv() {
@@ -44,7 +44,7 @@ fn two_engines_over_ipv6() {
 
     let links = || lo_links(vec![IpAddr::V6(A6), IpAddr::V6(B6)]);
     let start = |v4: Ipv4Addr, v6: Ipv6Addr| {
-        let (tx, rx) = unbounded_channel();
+        let (tx, rx) = engine::notification_channel(engine::NOTIFY_CAPACITY);
         let opts = EngineOptions {
             bind_v4: Some(v4),
             bind_v6: Some(v6),

@@ -18,7 +18,7 @@ use bfdd_rs::engine::{
 };
 use bfdd_rs::packet::{Diag, State};
 use engine_support::{fast_spec, in_private_netns, lo_links};
-use tokio::sync::mpsc::{unbounded_channel, UnboundedReceiver};
+use tokio::sync::mpsc::Receiver;
 
 static SERIAL: Mutex<()> = Mutex::new(());
 
@@ -29,12 +29,12 @@ const WAIT: Duration = Duration::from_secs(10);
 struct Node {
     handle: EngineHandle,
     join: Option<JoinHandle<()>>,
-    events: UnboundedReceiver<Notification>,
+    events: Receiver<Notification>,
 }
 
 impl Node {
     fn start(addr: Ipv4Addr) -> Node {
-        let (tx, events) = unbounded_channel();
+        let (tx, events) = engine::notification_channel(engine::NOTIFY_CAPACITY);
         let opts = EngineOptions {
             bind_v4: Some(addr),
             bind_v6: None,

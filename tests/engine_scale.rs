@@ -13,7 +13,6 @@ use std::time::{Duration, Instant};
 use bfdd_rs::engine::{self, Command, EngineOptions, Notification, SessionKey, SessionSpec};
 use bfdd_rs::packet::State;
 use engine_support::{fast_spec, in_private_netns, lo_links};
-use tokio::sync::mpsc::unbounded_channel;
 
 const PAIRS: u8 = 100;
 
@@ -28,7 +27,7 @@ fn spec(peer: Ipv4Addr, local: Ipv4Addr) -> SessionSpec {
 }
 
 fn body() {
-    let (tx, mut rx) = unbounded_channel();
+    let (tx, mut rx) = engine::notification_channel(engine::NOTIFY_CAPACITY);
     let opts = EngineOptions {
         no_ipv6: true,
         ..EngineOptions::default()

@@ -9,7 +9,7 @@ mod engine_support;
 use std::net::{IpAddr, Ipv4Addr};
 use std::time::{Duration, Instant};
 
-use bfdd_rs::engine::{self, Command, EngineHandle, EngineOptions, EngineStats, Notification};
+use bfdd_rs::engine::{self, Command, EngineHandle, EngineOptions, EngineStats};
 use bfdd_rs::engine::{SessionKey, SessionSpec};
 use bfdd_rs::packet::State;
 use engine_support::{fast_spec, in_private_netns, lo_links};
@@ -18,7 +18,7 @@ const A: Ipv4Addr = Ipv4Addr::new(127, 0, 0, 1);
 const B: Ipv4Addr = Ipv4Addr::new(127, 0, 0, 2);
 
 fn start(addr: Ipv4Addr) -> (EngineHandle, std::thread::JoinHandle<()>) {
-    let (tx, rx) = tokio::sync::mpsc::unbounded_channel::<Notification>();
+    let (tx, rx) = engine::notification_channel(engine::NOTIFY_CAPACITY);
     // Notifications are not looked at here (state comes from snapshots);
     // the engine ignores a closed channel.
     drop(rx);

@@ -119,7 +119,7 @@ async fn body() {
     let zserv = dir.join("zserv.api");
     let listener = UnixListener::bind(&zserv).expect("bind");
 
-    let (ntx, nrx) = tokio::sync::mpsc::unbounded_channel();
+    let (ntx, nrx) = engine::notification_channel(engine::NOTIFY_CAPACITY);
     let opts = EngineOptions {
         no_ipv6: !Path::new("/proc/net/if_inet6").exists(),
         ..EngineOptions::default()

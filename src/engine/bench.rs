@@ -27,7 +27,7 @@ pub struct HotPath {
     /// (peer address, datagram the peer would send) per session.
     inputs: Vec<(IpAddr, [u8; MIN_LEN])>,
     slots: Vec<usize>,
-    _notify: tokio::sync::mpsc::UnboundedReceiver<super::Notification>,
+    _notify: tokio::sync::mpsc::Receiver<super::Notification>,
 }
 
 /// Timings of one `HotPath::run`.
@@ -54,13 +54,15 @@ fn datagram(state: State, my_discr: u32, your_discr: u32, interval_us: u32) -> [
 impl HotPath {
     /// `sessions` single-hop IPv4 sessions at `interval_us`, all Up.
     pub fn new(sessions: usize, interval_us: u32) -> HotPath {
-        let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+        // Room for every session's start-up changes (never drained here), so
+        // none is deferred and the measured path stays the plain send.
+        let (tx, rx) = super::notification_channel(super::NOTIFY_CAPACITY.max(4 * sessions));
         let mut core = Core {
             table: Table::new(),
             timers: TimerHeap::new(),
             rx_errors: RxErrorCounters::default(),
             extra: ExtraCounters::default(),
-            notify: tx,
+            notify: super::notify::Notifier::new(tx),
             links: None::<LinkTable>,
             rng: rand::rngs::SmallRng::seed_from_u64(7),
             retry_open_at: None,

@@ -133,6 +133,7 @@ impl Core {
             socket: None,
             src_port: next_src_port(),
             armed: None,
+            notify_pending: None,
         };
         let slot = self.table.insert(entry);
         self.refresh_path(slot, now);
@@ -143,6 +144,7 @@ impl Core {
             return;
         };
         if let Some(mut e) = self.table.remove(slot) {
+            self.notify.forget(&e, slot);
             send_admin_down(&mut e, now, &mut self.extra, &mut self.stats.tx);
             debug!("BFD session {:?} removed", e.spec.key);
         }

@@ -5,6 +5,7 @@
 //!
 //! Files: `thread.rs` the event loop, `commands.rs` the commands, `rx.rs` the
 //! receive path, `tx.rs` transmission and applying session actions,
+//! `notify.rs` the bounded, coalescing notification channel,
 //! `table.rs` the session table, `timers.rs` the deadline heap, `links.rs`
 //! path readiness, `sockets.rs` sockets and fds, `wire.rs` the calls into
 //! packet/auth.
@@ -26,6 +27,7 @@
 pub mod bench;
 mod commands;
 mod links;
+mod notify;
 mod rx;
 mod sockets;
 mod stats;
@@ -36,6 +38,7 @@ mod tuning;
 mod tx;
 mod wire;
 
+pub use notify::{notification_channel, NOTIFY_CAPACITY};
 pub use tuning::{EngineTuning, Realtime};
 
 use std::net::IpAddr;
@@ -262,12 +265,15 @@ pub struct EngineOptions {
     pub no_ipv6: bool,
 }
 
-/// Start the engine thread. Notifications go to `notify`. Sockets are opened
+/// Start the engine thread. Notifications go to `notify` (from
+/// `notification_channel`; bounded: a full channel defers and coalesces a
+/// session's changes, keeping every Down an Up session went through, and
+/// never blocks the engine). Sockets are opened
 /// before the thread starts, so a bind failure is returned here. When every
 /// `EngineHandle` is dropped the engine shuts down as on `Command::Shutdown`.
 pub fn spawn(
     opts: EngineOptions,
-    notify: tokio::sync::mpsc::UnboundedSender<Notification>,
+    notify: tokio::sync::mpsc::Sender<Notification>,
 ) -> std::io::Result<(EngineHandle, std::thread::JoinHandle<()>)> {
     spawn_tuned(opts, EngineTuning::default(), notify)
 }
@@ -278,7 +284,7 @@ pub fn spawn(
 pub fn spawn_tuned(
     opts: EngineOptions,
     tuning: EngineTuning,
-    notify: tokio::sync::mpsc::UnboundedSender<Notification>,
+    notify: tokio::sync::mpsc::Sender<Notification>,
 ) -> std::io::Result<(EngineHandle, std::thread::JoinHandle<()>)> {
     let wake = Arc::new(sockets::eventfd()?);
     let (tx, rx) = mpsc::channel();

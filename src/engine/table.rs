@@ -10,6 +10,7 @@ use std::time::Instant;
 
 use socket2::{SockAddr, Socket};
 
+use super::notify::Pending;
 use super::wire::AuthState;
 use super::{SessionCounters, SessionKey, SessionSpec};
 use crate::session::Session;
@@ -38,6 +39,8 @@ pub struct Entry {
     pub connected: bool,
     /// Deadline currently in the timer heap (None = not armed).
     pub armed: Option<Instant>,
+    /// State changes deferred while the notification channel was full.
+    pub notify_pending: Option<Pending>,
 }
 
 #[derive(Debug, Default)]
@@ -262,6 +265,7 @@ mod tests {
             socket: None,
             src_port: 49152,
             armed: None,
+            notify_pending: None,
         }
     }
 

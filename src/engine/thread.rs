@@ -1,7 +1,8 @@
 //! The engine thread's event loop: one epoll over the listening sockets, a
 //! timerfd armed to the earliest session deadline (ns precision) and the
 //! eventfd that `EngineHandle::send` writes after queueing a command. Each
-//! turn drains whatever is ready and runs due timers; the wait itself carries
+//! turn drains whatever is ready, runs due timers and flushes notifications
+//! deferred by a full channel (`notify.rs`); the wait itself carries
 //! the next deadline as a nanosecond timeout (epoll_pwait2), so no timerfd
 //! re-arm syscall is paid per turn (the timerfd is the fallback on kernels
 //! before 5.11). A busy loop is paced (`tuning::TURN_GAP`) so that one
@@ -15,10 +16,11 @@ use std::time::Instant;
 
 use rand::rngs::SmallRng;
 use rand::SeedableRng;
-use tokio::sync::mpsc::UnboundedSender;
+use tokio::sync::mpsc::Sender;
 use tracing::{debug, error, warn};
 
 use super::links::LinkTable;
+use super::notify::{Notifier, FLUSH_RETRY};
 use super::sockets::{self, Epoll, Listener, RxBatch, PORT_MULTIHOP, PORT_SINGLE_HOP, RX_BATCH};
 use super::stats::Batch;
 use super::table::Table;
@@ -42,6 +44,11 @@ pub struct ExtraCounters {
     pub rx_session_disabled: u64,
     pub socket_errors: u64,
     pub tx_errors: u64,
+    /// State changes that found the notification channel full (or their
+    /// session already behind) and were deferred for coalescing.
+    pub notify_deferred: u64,
+    /// Notifications sent later from the deferred ones.
+    pub notify_flushed: u64,
 }
 
 impl ExtraCounters {
@@ -52,6 +59,8 @@ impl ExtraCounters {
             ("session_disabled", self.rx_session_disabled),
             ("socket_error", self.socket_errors),
             ("tx_error", self.tx_errors),
+            ("notify_deferred", self.notify_deferred),
+            ("notify_flushed", self.notify_flushed),
         ]
         .into_iter()
     }
@@ -64,7 +73,7 @@ pub struct Core {
     pub timers: TimerHeap,
     pub rx_errors: RxErrorCounters,
     pub extra: ExtraCounters,
-    pub notify: UnboundedSender<Notification>,
+    pub notify: Notifier,
     /// None until the first `Command::Links`: every session is disabled.
     pub links: Option<LinkTable>,
     pub rng: SmallRng,
@@ -124,6 +133,13 @@ impl Core {
         self.timers
             .compact_if_bloated(table.len(), |t| timer_valid(table, t));
     }
+
+    /// Send deferred notifications while the channel has room.
+    pub fn flush_notifications(&mut self) {
+        if self.notify.has_pending() {
+            self.notify.flush(&mut self.table, &mut self.extra);
+        }
+    }
 }
 
 pub struct Engine {
@@ -151,7 +167,7 @@ enum Flow {
 impl Engine {
     pub fn new(
         opts: &EngineOptions,
-        notify: UnboundedSender<Notification>,
+        notify: Sender<Notification>,
         commands: mpsc::Receiver<Command>,
         wake: Arc<OwnedFd>,
         tuning: EngineTuning,
@@ -187,7 +203,7 @@ impl Engine {
                 timers: TimerHeap::new(),
                 rx_errors: RxErrorCounters::default(),
                 extra: ExtraCounters::default(),
-                notify,
+                notify: Notifier::new(notify),
                 links: None,
                 rng: SmallRng::from_entropy(),
                 retry_open_at: None,
@@ -243,14 +259,20 @@ impl Engine {
         );
     }
 
-    /// The earliest session deadline or socket retry, if any.
+    /// The earliest session deadline, socket retry or notification flush
+    /// retry, if any.
     fn next_wake(&mut self) -> Option<Instant> {
         let table = &self.core.table;
         let next_session = self.core.timers.next_deadline(|t| timer_valid(table, t));
-        match (next_session, self.core.retry_open_at) {
-            (Some(a), Some(b)) => Some(a.min(b)),
-            (a, b) => a.or(b),
-        }
+        let flush = self
+            .core
+            .notify
+            .has_pending()
+            .then(|| Instant::now() + FLUSH_RETRY);
+        [next_session, self.core.retry_open_at, flush]
+            .into_iter()
+            .flatten()
+            .min()
     }
 
     /// Block until a socket, a command or the next deadline.
@@ -306,6 +328,7 @@ impl Engine {
                 }
             }
             self.core.run_timers(Instant::now());
+            self.core.flush_notifications();
             self.size_rx_buffers();
         }
     }

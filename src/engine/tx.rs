@@ -19,7 +19,7 @@ use super::sockets::{self, next_src_port};
 use super::table::Entry;
 use super::thread::{Core, ExtraCounters};
 use super::wire;
-use super::{HandlerStats, Notification};
+use super::HandlerStats;
 use crate::packet::{State, MAX_LEN};
 use crate::session::Actions;
 
@@ -96,6 +96,7 @@ pub fn send_admin_down(
 
 impl Core {
     pub fn apply(&mut self, slot: usize, actions: Actions, now: Instant) {
+        let generation = self.table.generation(slot);
         let Some(e) = self.table.get_mut(slot) else {
             return;
         };
@@ -113,15 +114,8 @@ impl Core {
             if sc.reportable() {
                 e.counters.zebra_notifications += 1;
             }
-            // The receiver may be gone during daemon shutdown; nothing to do then.
-            let _ = self.notify.send(Notification::StateChanged {
-                key: e.spec.key.clone(),
-                local_discr: e.session.local_discr(),
-                from: sc.from,
-                to: sc.to,
-                diag: sc.diag,
-                remote_cbit: e.session.remote_control_plane_independent(),
-            });
+            self.notify
+                .state_changed(e, slot, generation, sc, &mut self.extra);
         }
         if actions.transmit && e.enabled {
             let pkt = e.session.build_packet(now);
@@ -259,17 +253,17 @@ fn open_socket(e: &mut Entry, ifindex: Option<u32>) -> io::Result<socket2::Socke
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
     use crate::engine::links::LinkTable;
     use crate::engine::table::Table;
     use crate::engine::timers::TimerHeap;
     use crate::engine::wire::RxErrorCounters;
-    use crate::engine::{Command, LinkInfo, SessionKey, SessionSpec};
+    use crate::engine::{Command, LinkInfo, Notification, SessionKey, SessionSpec};
     use rand::SeedableRng;
 
     /// A configured single-hop session with default timers.
-    fn spec(peer: &str, local: &str, ifname: Option<&str>) -> SessionSpec {
+    pub(in crate::engine) fn spec(peer: &str, local: &str, ifname: Option<&str>) -> SessionSpec {
         SessionSpec {
             key: SessionKey {
                 peer: peer.parse().unwrap(),
@@ -287,14 +281,21 @@ mod tests {
         }
     }
 
-    fn core() -> (Core, tokio::sync::mpsc::UnboundedReceiver<Notification>) {
-        let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+    fn core() -> (Core, tokio::sync::mpsc::Receiver<Notification>) {
+        core_with(crate::engine::NOTIFY_CAPACITY)
+    }
+
+    /// A core whose notification channel holds `capacity`.
+    pub(in crate::engine) fn core_with(
+        capacity: usize,
+    ) -> (Core, tokio::sync::mpsc::Receiver<Notification>) {
+        let (tx, rx) = crate::engine::notification_channel(capacity);
         let core = Core {
             table: Table::new(),
             timers: TimerHeap::new(),
             rx_errors: RxErrorCounters::default(),
             extra: ExtraCounters::default(),
-            notify: tx,
+            notify: crate::engine::notify::Notifier::new(tx),
             links: None,
             rng: rand::rngs::SmallRng::seed_from_u64(1),
             retry_open_at: None,
