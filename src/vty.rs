@@ -20,7 +20,7 @@ use vtysh_compat::cli::{find_peer, ret};
 use vtysh_compat::{Answer, Backend, Node, NodePath, PeerState, PeerStatus, Request};
 
 use crate::config::{Config, ConfigEditor, DebugFlags, EditNode};
-use crate::engine::{Command, EngineHandle, EngineStats, SessionSnapshot};
+use crate::engine::{Command, EngineCounters, EngineHandle, EngineStats, SessionSnapshot};
 use crate::hub::RegistryHandle;
 use crate::packet::State;
 
@@ -329,7 +329,9 @@ impl EngineBackend {
                 return Answer::ok("");
             }
             let stats = engine_stats(&self.engine).await;
-            return Answer::ok(thread_cpu::render(&stats, filter));
+            let mut out = thread_cpu::render(&stats, filter);
+            thread_cpu::counters(&mut out, &engine_counters(&self.engine).await);
+            return Answer::ok(out);
         }
         Answer::error("% Not supported by bfdd-rs.\n", ret::WARNING)
     }
@@ -362,6 +364,15 @@ async fn engine_stats(engine: &EngineHandle) -> EngineStats {
     let (tx, rx) = tokio::sync::oneshot::channel();
     if engine.send(Command::Stats(tx)).is_err() {
         return EngineStats::default();
+    }
+    rx.await.unwrap_or_default()
+}
+
+/// The engine's drop and error counters by reason (empty if it is gone).
+async fn engine_counters(engine: &EngineHandle) -> EngineCounters {
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    if engine.send(Command::Counters(tx)).is_err() {
+        return EngineCounters::default();
     }
     rx.await.unwrap_or_default()
 }

@@ -49,6 +49,9 @@ pub struct ExtraCounters {
     pub notify_deferred: u64,
     /// Notifications sent later from the deferred ones.
     pub notify_flushed: u64,
+    /// Loop turns that left packets queued on a listener (the per-turn read
+    /// cap was reached): the engine is behind its receive load.
+    pub rx_backlog: u64,
 }
 
 impl ExtraCounters {
@@ -61,6 +64,7 @@ impl ExtraCounters {
             ("tx_error", self.tx_errors),
             ("notify_deferred", self.notify_deferred),
             ("notify_flushed", self.notify_flushed),
+            ("rx_backlog", self.rx_backlog),
         ]
         .into_iter()
     }
@@ -406,5 +410,6 @@ impl Engine {
                 return;
             }
         }
+        self.core.extra.rx_backlog += 1;
     }
 }

@@ -6,7 +6,7 @@
 
 use std::fmt::Write as _;
 
-use crate::engine::{EngineStats, HandlerStats, LATENESS_BOUNDS_US};
+use crate::engine::{EngineCounters, EngineStats, HandlerStats, LATENESS_BOUNDS_US};
 
 const READ: u8 = 1 << 0;
 const WRITE: u8 = 1 << 1;
@@ -172,6 +172,17 @@ fn lateness(out: &mut String, s: &EngineStats) {
     }
 }
 
+/// Our second addition: the engine's counters of packets it refused or could
+/// not handle, by reason (RFC 5880 §6.8.6 checks, socket and send errors,
+/// deferred notifications). vtysh only passes commands it knows, so the
+/// operator finds them here, next to the engine's timings.
+pub fn counters(out: &mut String, c: &EngineCounters) {
+    out.push_str("\nEngine counters (packets dropped, errors):\n");
+    for (name, n) in &c.by_reason {
+        let _ = writeln!(out, "  {name:>24}: {n}");
+    }
+}
+
 fn us_text(us: u64) -> String {
     if us >= 1_000 && us % 1_000 == 0 {
         format!("{} ms", us / 1_000)
@@ -238,6 +249,19 @@ mod tests {
         assert!(out.contains("Timer lateness (engine thread):\n  Timeouts handled: 4\n  Avg uSec: 100\n  Max uSecs: 250\n"));
         assert!(out.contains("      0 us - 100 us: 2\n"), "{out}");
         assert!(out.contains("      >= 20 ms: 0\n"), "{out}");
+    }
+
+    #[test]
+    fn engine_counters_block_lists_every_reason() {
+        let mut out = String::new();
+        let c = EngineCounters {
+            by_reason: vec![("bad_version", 3), ("rx_backlog", 0)],
+        };
+        counters(&mut out, &c);
+        assert_eq!(
+            out,
+            "\nEngine counters (packets dropped, errors):\n               bad_version: 3\n                rx_backlog: 0\n"
+        );
     }
 
     #[test]
