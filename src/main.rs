@@ -44,6 +44,7 @@ use process::{PidFile, Readiness};
 const SHUTDOWN_WAIT: Duration = Duration::from_secs(3);
 
 fn main() -> ExitCode {
+    bfdd_rs::memory::limit_arenas();
     let args = Args::parse();
     let paths = Paths::resolve(&args);
 

@@ -1,8 +1,14 @@
 //! The session table: a slab of entries (slot indices stay stable while a
 //! session lives; a generation counter tells reused slots apart for the timer
-//! heap), an index by local discriminator for Your Discriminator demux, an
-//! exact index by key for upsert/remove, and an index by (peer, multihop) for
-//! the Your Discriminator = 0 lookup with FRR's matching rule.
+//! heap), an index by local discriminator for Your Discriminator demux, and an
+//! index by (peer, multihop) for the Your Discriminator = 0 lookup with FRR's
+//! matching rule, which also serves the exact lookup by key for
+//! upsert/remove (a key's peer and multihop pick its few candidates).
+//!
+//! Memory per session is a target (about 1 KiB in the whole daemon): entries
+//! are boxed, so the slab grows by 16-byte slots instead of doubling a
+//! vector of 600-byte entries, and no index holds a copy of the key with its
+//! strings.
 
 use std::collections::HashMap;
 use std::net::IpAddr;
@@ -43,7 +49,7 @@ pub struct Entry {
 #[derive(Debug, Default)]
 struct Slot {
     generation: u32,
-    entry: Option<Entry>,
+    entry: Option<Box<Entry>>,
 }
 
 #[derive(Debug, Default)]
@@ -51,7 +57,6 @@ pub struct Table {
     slots: Vec<Slot>,
     free: Vec<usize>,
     by_discr: HashMap<u32, usize>,
-    by_key: HashMap<SessionKey, usize>,
     by_peer: HashMap<(IpAddr, bool), Vec<usize>>,
 }
 
@@ -104,8 +109,7 @@ impl Table {
 
     pub fn insert(&mut self, entry: Entry) -> usize {
         let discr = entry.session.local_discr();
-        let key = entry.spec.key.clone();
-        let peer_key = (key.peer, key.multihop);
+        let peer_key = (entry.spec.key.peer, entry.spec.key.multihop);
         let slot = match self.free.pop() {
             Some(s) => s,
             None => {
@@ -113,9 +117,8 @@ impl Table {
                 self.slots.len() - 1
             }
         };
-        self.slots[slot].entry = Some(entry);
+        self.slots[slot].entry = Some(Box::new(entry));
         self.by_discr.insert(discr, slot);
-        self.by_key.insert(key, slot);
         self.by_peer.entry(peer_key).or_default().push(slot);
         slot
     }
@@ -126,7 +129,6 @@ impl Table {
         s.generation = s.generation.wrapping_add(1);
         self.free.push(slot);
         self.by_discr.remove(&entry.session.local_discr());
-        self.by_key.remove(&entry.spec.key);
         let peer_key = (entry.spec.key.peer, entry.spec.key.multihop);
         if let Some(v) = self.by_peer.get_mut(&peer_key) {
             v.retain(|&x| x != slot);
@@ -134,15 +136,15 @@ impl Table {
                 self.by_peer.remove(&peer_key);
             }
         }
-        Some(entry)
+        Some(*entry)
     }
 
     pub fn get(&self, slot: usize) -> Option<&Entry> {
-        self.slots.get(slot)?.entry.as_ref()
+        self.slots.get(slot)?.entry.as_deref()
     }
 
     pub fn get_mut(&mut self, slot: usize) -> Option<&mut Entry> {
-        self.slots.get_mut(slot)?.entry.as_mut()
+        self.slots.get_mut(slot)?.entry.as_deref_mut()
     }
 
     pub fn generation(&self, slot: usize) -> u32 {
@@ -153,8 +155,13 @@ impl Table {
         self.by_discr.get(&discr).copied()
     }
 
+    /// The session with exactly this key (commands, not packets).
     pub fn by_key(&self, key: &SessionKey) -> Option<usize> {
-        self.by_key.get(key).copied()
+        let candidates = self.by_peer.get(&(key.peer, key.multihop))?;
+        candidates
+            .iter()
+            .copied()
+            .find(|&slot| self.get(slot).is_some_and(|e| e.spec.key == *key))
     }
 
     /// The session a Your Discriminator = 0 packet belongs to, if any.
@@ -183,7 +190,7 @@ impl Table {
     }
 
     pub fn entries(&self) -> impl Iterator<Item = &Entry> {
-        self.slots.iter().filter_map(|s| s.entry.as_ref())
+        self.slots.iter().filter_map(|s| s.entry.as_deref())
     }
 }
 
