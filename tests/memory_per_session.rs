@@ -65,7 +65,7 @@ fn engine_heap_per_session_stays_small() {
     let h = HotPath::new(N, 50_000);
     let bytes = per_session(live() - before);
     println!("engine heap bytes per session: {bytes}");
-    // Measured 788 (1489 before the entries were boxed and shrunk).
+    // Measured 775 (1489 before the slab grew by chunks and shrank).
     assert!(bytes <= 1000, "engine holds {bytes} B per session");
     drop(h);
 }
