@@ -66,7 +66,45 @@ pub struct Table {
     issued: usize,
     free: Vec<usize>,
     by_discr: HashMap<u32, usize>,
-    by_peer: HashMap<(IpAddr, bool), Vec<usize>>,
+    by_peer: HashMap<(IpAddr, bool), PeerSlots>,
+}
+
+/// The slots of one (peer, multihop): nearly always one session, kept
+/// inline (a vector per peer cost a 32-byte allocation per session).
+#[derive(Debug)]
+enum PeerSlots {
+    One(usize),
+    Many(Vec<usize>),
+}
+
+impl PeerSlots {
+    fn as_slice(&self) -> &[usize] {
+        match self {
+            PeerSlots::One(s) => std::slice::from_ref(s),
+            PeerSlots::Many(v) => v,
+        }
+    }
+
+    fn push(&mut self, slot: usize) {
+        match self {
+            PeerSlots::One(s) => *self = PeerSlots::Many(vec![*s, slot]),
+            PeerSlots::Many(v) => v.push(slot),
+        }
+    }
+
+    /// Drops `slot`; true when none is left.
+    fn remove(&mut self, slot: usize) -> bool {
+        match self {
+            PeerSlots::One(s) => *s == slot,
+            PeerSlots::Many(v) => {
+                v.retain(|&x| x != slot);
+                if let [only] = v[..] {
+                    *self = PeerSlots::One(only);
+                }
+                matches!(self, PeerSlots::Many(v) if v.is_empty())
+            }
+        }
+    }
 }
 
 /// What a received packet with Your Discriminator 0 tells about its session.
@@ -136,7 +174,12 @@ impl Table {
         };
         s.entry = Some(entry);
         self.by_discr.insert(discr, slot);
-        self.by_peer.entry(peer_key).or_default().push(slot);
+        match self.by_peer.get_mut(&peer_key) {
+            Some(p) => p.push(slot),
+            None => {
+                self.by_peer.insert(peer_key, PeerSlots::One(slot));
+            }
+        }
         slot
     }
 
@@ -155,11 +198,12 @@ impl Table {
         self.free.push(slot);
         self.by_discr.remove(&entry.session.local_discr());
         let peer_key = (entry.spec.key.peer, entry.spec.key.multihop);
-        if let Some(v) = self.by_peer.get_mut(&peer_key) {
-            v.retain(|&x| x != slot);
-            if v.is_empty() {
-                self.by_peer.remove(&peer_key);
-            }
+        if self
+            .by_peer
+            .get_mut(&peer_key)
+            .is_some_and(|p| p.remove(slot))
+        {
+            self.by_peer.remove(&peer_key);
         }
         Some(entry)
     }
@@ -184,6 +228,7 @@ impl Table {
     pub fn by_key(&self, key: &SessionKey) -> Option<usize> {
         let candidates = self.by_peer.get(&(key.peer, key.multihop))?;
         candidates
+            .as_slice()
             .iter()
             .copied()
             .find(|&slot| self.get(slot).is_some_and(|e| e.spec.key == *key))
@@ -193,7 +238,7 @@ impl Table {
     pub fn lookup_rx(&self, rx: &RxKey<'_>) -> Option<usize> {
         let candidates = self.by_peer.get(&(rx.peer, rx.multihop))?;
         let mut best: Option<(u8, usize)> = None;
-        for &slot in candidates {
+        for &slot in candidates.as_slice() {
             let Some(e) = self.get(slot) else { continue };
             if let Some(score) = key_match(&e.spec.key, rx) {
                 if best.is_none_or(|(b, _)| score > b) {
@@ -339,6 +384,25 @@ mod tests {
         // The slot is reused.
         assert_eq!(t.insert(entry(k, 10)), s);
         assert_eq!(t.slots(), vec![s]);
+    }
+
+    #[test]
+    fn sessions_of_one_peer_come_and_go() {
+        let mut t = Table::new();
+        let a = t.insert(entry(key("10.0.0.2", None, None, false), 1));
+        let b = t.insert(entry(key("10.0.0.2", None, Some("eth0"), false), 2));
+        let c = t.insert(entry(key("10.0.0.2", None, Some("eth1"), false), 3));
+        let eth1 = key("10.0.0.2", None, Some("eth1"), false);
+        assert_eq!(t.by_key(&eth1), Some(c));
+        assert!(t.remove(b).is_some());
+        assert!(t.remove(a).is_some());
+        assert_eq!(t.by_key(&eth1), Some(c));
+        assert_eq!(t.lookup_rx(&rx("10.0.0.2", None, None, false)), Some(c));
+        assert!(t.remove(c).is_some());
+        assert_eq!(t.lookup_rx(&rx("10.0.0.2", None, None, false)), None);
+        assert!(t.by_peer.is_empty());
+        let d = t.insert(entry(key("10.0.0.2", None, None, false), 4));
+        assert_eq!(t.lookup_rx(&rx("10.0.0.2", None, None, false)), Some(d));
     }
 
     #[test]
