@@ -205,13 +205,14 @@ impl ConfigEditor {
 
     /// Continue editing a configuration read earlier.
     pub fn from_config(cfg: &Config) -> ConfigEditor {
-        let draft = |s: &Settings| match &s.auth {
-            None => None,
-            Some(a) => Some(Box::new(AuthDraft {
-                auth_type: Some((a.auth_type, 0)),
-                key_id: Some((a.key_id, 0)),
-                secret: Some((a.secret.clone(), 0)),
-            })),
+        let draft = |s: &Settings| {
+            s.auth.as_ref().map(|a| {
+                Box::new(AuthDraft {
+                    auth_type: Some((a.auth_type, 0)),
+                    key_id: Some((a.key_id, 0)),
+                    secret: Some((a.secret.clone(), 0)),
+                })
+            })
         };
         ConfigEditor {
             peers: cfg
