@@ -113,6 +113,10 @@ impl HotPath {
             slots.push(slot);
             inputs.push((key.peer, datagram(State::Up, remote, discr, interval_us)));
         }
+        // The daemon's control task takes notifications as they come; left
+        // queued here they would count as engine memory per session.
+        let mut rx = rx;
+        while rx.try_recv().is_ok() {}
         HotPath {
             core,
             inputs,
