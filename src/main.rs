@@ -44,8 +44,10 @@ use process::{PidFile, Readiness};
 const SHUTDOWN_WAIT: Duration = Duration::from_secs(3);
 
 fn main() -> ExitCode {
-    bfdd_rs::memory::limit_arenas();
     let args = Args::parse();
+    if !args.realtime {
+        bfdd_rs::memory::limit_arenas();
+    }
     let paths = Paths::resolve(&args);
 
     let frr_version: zapi::FrrVersion = match args.frr_version.parse() {

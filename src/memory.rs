@@ -6,14 +6,17 @@
 //! the control task, the engine thread and the runtime's main thread each
 //! keep their own free lists and fragmentation (measured: about 2 MB more
 //! RSS at 5000 sessions). The engine's packet path does not allocate, so the
-//! arena lock that sharing brings is never taken where it would cost.
+//! arena lock that sharing brings is never taken where it would cost. Not
+//! with `--realtime`: there the SCHED_FIFO engine, which does allocate now
+//! and then (a notification queue block), must never wait for a lock a
+//! normal-priority thread holds, so it keeps an arena of its own.
 //!
 //! Why trim: loading a config of N peers parses, resolves and copies N specs
 //! several times on the way to the engine; the freed holes stay resident in
 //! the middle of the heap, where glibc's automatic trim (top of heap only)
 //! cannot return them (about 2 MB at 5000 sessions).
 
-/// Limit malloc to one arena. Call first thing in `main`, before any thread.
+/// Limit malloc to one arena. Call in `main` before any thread starts.
 pub fn limit_arenas() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     // SAFETY: mallopt only changes allocator parameters; M_ARENA_MAX takes
