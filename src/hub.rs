@@ -22,6 +22,9 @@ use crate::engine::{Command, EngineHandle, Notification, SessionKey, SessionSpec
 use crate::packet::State;
 use crate::registry::{self, ClientId, Outcome, Registry, Request, Source, StatusEvent};
 
+/// Delay between a config apply and the heap trim (see `memory::trim`).
+const TRIM_AFTER_APPLY: std::time::Duration = std::time::Duration::from_secs(2);
+
 /// An owned copy of one registry session (see `registry::SessionView`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SessionInfo {
@@ -179,7 +182,17 @@ impl Task {
             Msg::Apply(cfg, reply) => {
                 let cmds = self.registry.apply(&cfg);
                 let _ = reply.send(cmds.len());
+                let changed = !cmds.is_empty();
                 self.commands(cmds);
+                drop(cfg);
+                if changed {
+                    // Once the engine has taken the new sessions in, give
+                    // back what parsing and resolving left free.
+                    tokio::spawn(async {
+                        tokio::time::sleep(TRIM_AFTER_APPLY).await;
+                        crate::memory::trim();
+                    });
+                }
             }
             Msg::Register(client, req) => {
                 tracing::debug!("client {client:?} registers {:?}", req.key);

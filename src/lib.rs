@@ -7,6 +7,7 @@ pub mod config;
 pub mod control;
 pub mod engine;
 pub mod hub;
+pub mod memory;
 pub mod netlink;
 pub mod packet;
 pub mod registry;

@@ -49,6 +49,9 @@ const SHUTDOWN_WAIT: Duration = Duration::from_secs(3);
 
 fn main() -> ExitCode {
     let args = Args::parse();
+    if !args.realtime {
+        bfdd_rs::memory::limit_arenas();
+    }
     let paths = Paths::resolve(&args);
 
     let frr_version: zapi::FrrVersion = match args.frr_version.parse() {

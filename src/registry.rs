@@ -211,8 +211,10 @@ pub struct SessionView<'a> {
 
 #[derive(Debug, Clone)]
 struct Entry {
-    /// The config file's spec, when the session is configured.
-    config: Option<SessionSpec>,
+    /// The config file names the session. (Its spec from the file is not
+    /// kept: `spec` holds what is in force, and a copy per session costs
+    /// about 200 bytes.)
+    configured: bool,
     /// The settings the session has when not configured: the first
     /// registrant's, or the config's when the peer left the file.
     own: Settings,
@@ -232,7 +234,7 @@ struct Entry {
 /// Desired sessions, by exact key, with their requesters.
 #[derive(Debug, Default)]
 pub struct Registry {
-    sessions: BTreeMap<SessionKey, Entry>,
+    sessions: BTreeMap<SessionKey, Box<Entry>>,
     profiles: Vec<ProfileConfig>,
 }
 
@@ -261,14 +263,14 @@ impl Registry {
         let keys: Vec<SessionKey> = self
             .sessions
             .iter()
-            .filter(|(k, e)| e.config.is_some() && !new.contains_key(*k))
+            .filter(|(k, e)| e.configured && !new.contains_key(*k))
             .map(|(k, _)| k.clone())
             .collect();
         for key in keys {
             let Some(e) = self.sessions.get_mut(&key) else {
                 continue;
             };
-            e.config = None;
+            e.configured = false;
             if e.refs.is_empty() {
                 self.sessions.remove(&key);
                 removes.push(Command::Remove(key));
@@ -287,7 +289,7 @@ impl Registry {
             if !self.sessions.contains_key(&key) {
                 // A dynamic session the new peer matches by FRR's rule (but
                 // not exactly) becomes this one: its clients move over.
-                if let Some(old) = self.find_loose(&key, |e| e.config.is_none()) {
+                if let Some(old) = self.find_loose(&key, |e| !e.configured) {
                     if let Some(e) = self.sessions.remove(&old) {
                         removes.push(Command::Remove(old));
                         let mut moved = e;
@@ -300,7 +302,7 @@ impl Registry {
             }
             match self.sessions.get_mut(&key) {
                 Some(e) => {
-                    e.config = Some(spec.clone());
+                    e.configured = true;
                     if let Some(c) = self.set_spec(&key, spec) {
                         upserts.push(c);
                     }
@@ -308,7 +310,7 @@ impl Registry {
                 None => {
                     self.sessions.insert(
                         key.clone(),
-                        Entry {
+                        Box::new(Entry {
                             own: settings_of(&spec),
                             cbit: false,
                             profile: None,
@@ -316,9 +318,9 @@ impl Registry {
                             stale: BTreeSet::new(),
                             state: initial_state(&spec),
                             remote_cbit: false,
-                            config: Some(spec.clone()),
+                            configured: true,
                             spec: spec.clone(),
-                        },
+                        }),
                     );
                     upserts.push(Command::Upsert(spec));
                 }
@@ -335,7 +337,7 @@ impl Registry {
         let keys: Vec<SessionKey> = self
             .sessions
             .iter()
-            .filter(|(_, e)| e.config.is_none())
+            .filter(|(_, e)| !e.configured)
             .map(|(k, _)| k.clone())
             .collect();
         let mut cmds = Vec::new();
@@ -367,7 +369,7 @@ impl Registry {
         let mut out = Outcome::default();
         let key = match self.find_loose(&req.key, |_| true) {
             Some(key) => {
-                let configured = self.sessions.get(&key).is_some_and(|e| e.config.is_some());
+                let configured = self.sessions.get(&key).is_some_and(|e| e.configured);
                 if let Some(e) = self.sessions.get_mut(&key) {
                     if req.update_existing && !configured {
                         e.own = req.settings.clone();
@@ -386,7 +388,7 @@ impl Registry {
             None => {
                 let key = req.key.clone();
                 let mut e = Entry {
-                    config: None,
+                    configured: false,
                     own: req.settings,
                     cbit: req.cbit,
                     profile: req.profile,
@@ -396,11 +398,11 @@ impl Registry {
                     state: State::Down,
                     remote_cbit: false,
                 };
-                self.sessions.insert(key.clone(), e.clone());
+                self.sessions.insert(key.clone(), Box::new(e.clone()));
                 let spec = self.dynamic_spec(&key);
                 e.state = initial_state(&spec);
                 e.spec = spec.clone();
-                self.sessions.insert(key.clone(), e);
+                self.sessions.insert(key.clone(), Box::new(e));
                 out.commands.push(Command::Upsert(spec));
                 key
             }
@@ -518,12 +520,12 @@ impl Registry {
 
     /// Every session, in key order.
     pub fn sessions(&self) -> impl Iterator<Item = SessionView<'_>> {
-        self.sessions.values().map(view)
+        self.sessions.values().map(|e| view(e))
     }
 
     /// The session `key` names exactly.
     pub fn session(&self, key: &SessionKey) -> Option<SessionView<'_>> {
-        self.sessions.get(key).map(view)
+        self.sessions.get(key).map(|e| view(e))
     }
 
     /// The session a client's key designates under FRR's rule (local address
@@ -531,7 +533,7 @@ impl Registry {
     pub fn lookup(&self, key: &SessionKey) -> Option<SessionView<'_>> {
         self.find_loose(key, |_| true)
             .and_then(|k| self.sessions.get(&k))
-            .map(view)
+            .map(|e| view(e))
     }
 
     /// The spec in force for `key`, if any.
@@ -573,7 +575,7 @@ impl Registry {
         let e = self.sessions.get_mut(key)?;
         e.refs.remove(client);
         e.stale.remove(client);
-        if e.refs.is_empty() && e.config.is_none() {
+        if e.refs.is_empty() && !e.configured {
             self.sessions.remove(key);
             return Some(Command::Remove(key.clone()));
         }
@@ -613,6 +615,7 @@ impl Registry {
         self.sessions
             .range(lo..)
             .take_while(move |(k, _)| k.peer == peer)
+            .map(|(k, e)| (k, &**e))
     }
 
     /// The spec of a dynamic session: its own settings under FRR's profile
@@ -657,7 +660,7 @@ impl Registry {
 fn view(e: &Entry) -> SessionView<'_> {
     SessionView {
         spec: &e.spec,
-        configured: e.config.is_some(),
+        configured: e.configured,
         clients: &e.refs,
         state: e.state,
     }

@@ -73,8 +73,10 @@ struct AuthDraft {
 pub struct ConfigEditor {
     /// Line being applied (1-based); labels auth errors.
     lineno: usize,
-    peers: Vec<(PeerConfig, AuthDraft)>,
-    profiles: Vec<(ProfileConfig, AuthDraft)>,
+    /// Auth lines per node, boxed and only once a node has one: most
+    /// peers have none, and the editor lives as long as the daemon.
+    peers: Vec<(PeerConfig, Option<Box<AuthDraft>>)>,
+    profiles: Vec<(ProfileConfig, Option<Box<AuthDraft>>)>,
     debug: DebugFlags,
     node: Node,
     /// Warnings of the line being applied.
@@ -203,13 +205,14 @@ impl ConfigEditor {
 
     /// Continue editing a configuration read earlier.
     pub fn from_config(cfg: &Config) -> ConfigEditor {
-        let draft = |s: &Settings| match &s.auth {
-            None => AuthDraft::default(),
-            Some(a) => AuthDraft {
-                auth_type: Some((a.auth_type, 0)),
-                key_id: Some((a.key_id, 0)),
-                secret: Some((a.secret.clone(), 0)),
-            },
+        let draft = |s: &Settings| {
+            s.auth.as_ref().map(|a| {
+                Box::new(AuthDraft {
+                    auth_type: Some((a.auth_type, 0)),
+                    key_id: Some((a.key_id, 0)),
+                    secret: Some((a.secret.clone(), 0)),
+                })
+            })
         };
         ConfigEditor {
             peers: cfg
@@ -403,7 +406,7 @@ impl ConfigEditor {
                                 name: (*name).to_string(),
                                 settings: Settings::default(),
                             },
-                            AuthDraft::default(),
+                            None,
                         ));
                         self.profiles.len() - 1
                     }
@@ -479,7 +482,7 @@ impl ConfigEditor {
                 profile: None,
                 settings: Settings::default(),
             },
-            AuthDraft::default(),
+            None,
         ));
         Ok(Outcome::Done(Node::Peer(self.peers.len() - 1)))
     }
@@ -665,7 +668,7 @@ fn check_peer_args(a: &PeerArgs) -> Result<(), String> {
 fn settings_command(
     place: Place,
     s: &mut Settings,
-    auth: &mut AuthDraft,
+    auth: &mut Option<Box<AuthDraft>>,
     toks: &[&str],
     shown: &str,
     warnings: &mut Vec<String>,
@@ -762,24 +765,28 @@ fn settings_command(
                             .join("|")
                     )
                 })?;
-                auth.auth_type = Some((t, line));
+                draft(auth).auth_type = Some((t, line));
             }
             _ => return Err(unknown(shown)),
         },
-        ["no", "authentication-type"] | ["no", "authentication-type", _] => auth.auth_type = None,
+        ["no", "authentication-type"] | ["no", "authentication-type", _] => {
+            draft(auth).auth_type = None
+        }
         ["authentication-key-id", rest @ ..] => match rest {
             [] => return Err(INCOMPLETE.to_string()),
             [t] => {
                 let id = number(t, 0, 255)
                     .ok_or_else(|| format!("% authentication-key-id must be 0-255, not '{t}'"))?;
-                auth.key_id = Some((id as u8, line));
+                draft(auth).key_id = Some((id as u8, line));
             }
             _ => return Err(unknown(shown)),
         },
-        ["no", "authentication-key-id"] | ["no", "authentication-key-id", _] => auth.key_id = None,
+        ["no", "authentication-key-id"] | ["no", "authentication-key-id", _] => {
+            draft(auth).key_id = None
+        }
         ["authentication-key", rest @ ..] => match rest {
             [] => return Err(INCOMPLETE.to_string()),
-            [secret] => auth.secret = Some((secret.as_bytes().to_vec(), line)),
+            [secret] => draft(auth).secret = Some((secret.as_bytes().to_vec(), line)),
             _ => {
                 return Err(format!(
                     "{} (the key is one word without spaces)",
@@ -787,7 +794,7 @@ fn settings_command(
                 ))
             }
         },
-        ["no", "authentication-key"] | ["no", "authentication-key", _] => auth.secret = None,
+        ["no", "authentication-key"] | ["no", "authentication-key", _] => draft(auth).secret = None,
         [w, ..] if SETTING_WORDS.contains(w) => return Err(unknown(shown)),
         ["no", w, ..] if SETTING_WORDS.contains(w) => return Err(unknown(shown)),
         _ => return Ok(false),
@@ -796,7 +803,15 @@ fn settings_command(
 }
 
 /// A node's auth lines make a complete, legal setting or none at all.
-fn finish_auth(a: &AuthDraft) -> Result<Option<AuthConfig>, (usize, String)> {
+/// The node's auth draft, created by its first auth line.
+fn draft(a: &mut Option<Box<AuthDraft>>) -> &mut AuthDraft {
+    a.get_or_insert_with(Default::default)
+}
+
+fn finish_auth(a: &Option<Box<AuthDraft>>) -> Result<Option<AuthConfig>, (usize, String)> {
+    let Some(a) = a else {
+        return Ok(None);
+    };
     match (&a.auth_type, &a.secret) {
         (None, None) => match a.key_id {
             Some((_, l)) => Err((

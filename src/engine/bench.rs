@@ -115,6 +115,10 @@ impl HotPath {
             slots.push(slot);
             inputs.push((key.peer, datagram(State::Up, remote, discr, interval_us)));
         }
+        // The daemon's control task takes notifications as they come; left
+        // queued here they would count as engine memory per session.
+        let mut rx = rx;
+        while rx.try_recv().is_ok() {}
         HotPath {
             core,
             inputs,
@@ -214,12 +218,12 @@ mod tests {
 #[cfg(test)]
 mod size_guard {
     /// Memory per session is a target (bench/README.md): a session's inline
-    /// entry (spec 152 B, session 152 B, peer sockaddr 136 B, auth 48 B,
-    /// counters 56 B, ...) must not grow unnoticed.
+    /// entry (spec 152 B, session 152 B, counters 56 B, peer address 32 B,
+    /// boxed auth 8 B, ...; 440 B in all) must not grow unnoticed.
     #[test]
     fn entry_stays_small() {
         let entry = std::mem::size_of::<super::super::table::Entry>();
-        assert!(entry <= 640, "table::Entry grew to {entry} bytes");
+        assert!(entry <= 480, "table::Entry grew to {entry} bytes");
         assert!(std::mem::size_of::<crate::session::Session>() <= 192);
     }
 }

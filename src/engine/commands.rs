@@ -104,7 +104,7 @@ impl Core {
                 return;
             };
             if let Some(a) = new_auth {
-                e.auth = a;
+                e.auth = a.map(Box::new);
             }
             let actions = e.session.set_params(spec.params, now);
             e.spec = spec;
@@ -125,7 +125,7 @@ impl Core {
             connected: false,
             spec,
             session,
-            auth,
+            auth: auth.map(Box::new),
             counters: SessionCounters::default(),
             enabled: false,
             path_downed: false,

@@ -12,7 +12,7 @@ use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
 
-use socket2::{Domain, Protocol, SockAddr, Socket, Type};
+use socket2::{Domain, Protocol, Socket, Type};
 
 /// RFC 5881 §4: single-hop destination port.
 pub const PORT_SINGLE_HOP: u16 = 3784;
@@ -243,7 +243,7 @@ pub fn next_src_port() -> u16 {
 
 /// Where a session's packets go. `scope` is the interface index, needed for
 /// IPv6 link-local peers (0 = none).
-pub fn dest_addr(peer: IpAddr, multihop: bool, scope: u32) -> SockAddr {
+pub fn dest_addr(peer: IpAddr, multihop: bool, scope: u32) -> SocketAddr {
     let port = if multihop {
         PORT_MULTIHOP
     } else {
@@ -467,14 +467,17 @@ mod tests {
 
     #[test]
     fn link_local_destinations_carry_the_interface() {
+        let v6 = |d: SocketAddr| match d {
+            SocketAddr::V6(a) => (a.scope_id(), a.port()),
+            SocketAddr::V4(_) => panic!("{d} is not IPv6"),
+        };
         let d = dest_addr("fe80::1".parse().unwrap(), false, 4);
-        assert_eq!(d.as_socket_ipv6().unwrap().scope_id(), 4);
-        assert_eq!(d.as_socket_ipv6().unwrap().port(), PORT_SINGLE_HOP);
+        assert_eq!(v6(d), (4, PORT_SINGLE_HOP));
         let d = dest_addr("2001:db8::1".parse().unwrap(), true, 4);
-        assert_eq!(d.as_socket_ipv6().unwrap().scope_id(), 0);
-        assert_eq!(d.as_socket_ipv6().unwrap().port(), PORT_MULTIHOP);
+        assert_eq!(v6(d), (0, PORT_MULTIHOP));
         let d = dest_addr("10.0.0.1".parse().unwrap(), false, 4);
-        assert_eq!(d.as_socket_ipv4().unwrap().port(), PORT_SINGLE_HOP);
+        assert!(d.is_ipv4());
+        assert_eq!(d.port(), PORT_SINGLE_HOP);
     }
 
     #[test]

@@ -1,14 +1,21 @@
 //! The session table: a slab of entries (slot indices stay stable while a
 //! session lives; a generation counter tells reused slots apart for the timer
-//! heap), an index by local discriminator for Your Discriminator demux, an
-//! exact index by key for upsert/remove, and an index by (peer, multihop) for
-//! the Your Discriminator = 0 lookup with FRR's matching rule.
+//! heap), an index by local discriminator for Your Discriminator demux, and an
+//! index by (peer, multihop) for the Your Discriminator = 0 lookup with FRR's
+//! matching rule, which also serves the exact lookup by key for
+//! upsert/remove (a key's peer and multihop pick its few candidates).
+//!
+//! Memory per session is a target (about 1 KiB in the whole daemon): the
+//! slab grows by chunks of `CHUNK` slots (a vector of entries doubling its
+//! capacity left up to half of it unused, 5 MB at 5000 sessions), entries
+//! stay contiguous within a chunk for the packet path, and no index holds a
+//! copy of the key with its strings.
 
 use std::collections::HashMap;
-use std::net::IpAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::time::Instant;
 
-use socket2::{SockAddr, Socket};
+use socket2::Socket;
 
 use super::notify::Pending;
 use super::wire::AuthState;
@@ -20,7 +27,8 @@ use crate::session::Session;
 pub struct Entry {
     pub spec: SessionSpec,
     pub session: Session,
-    pub auth: Option<AuthState>,
+    /// Boxed: most sessions have none, and it is cold (40 bytes saved).
+    pub auth: Option<Box<AuthState>>,
     pub counters: SessionCounters,
     /// The path is present: the session runs on the wire.
     pub enabled: bool,
@@ -32,8 +40,9 @@ pub struct Entry {
     pub socket: Option<Socket>,
     /// Source port, fixed for the session's life.
     pub src_port: u16,
-    /// Peer address and BFD port, precomputed for sendto.
-    pub dest: SockAddr,
+    /// Peer address and BFD port, precomputed for sendto (a SocketAddr, not
+    /// socket2's 136-byte SockAddr: 100 bytes less per session).
+    pub dest: SocketAddr,
     /// The transmit socket is connect()ed to `dest`: send() reuses the
     /// socket's cached route instead of a route lookup per packet.
     pub connected: bool,
@@ -49,13 +58,56 @@ struct Slot {
     entry: Option<Entry>,
 }
 
+/// Slots per chunk: about 28 KB of entries, so a small table wastes little.
+const CHUNK: usize = 64;
+
 #[derive(Debug, Default)]
 pub struct Table {
-    slots: Vec<Slot>,
+    /// Slot `i` is `chunks[i / CHUNK][i % CHUNK]`; every chunk is full-length.
+    chunks: Vec<Box<[Slot]>>,
+    /// Slots handed out so far (the next fresh one when `free` is empty).
+    issued: usize,
     free: Vec<usize>,
     by_discr: HashMap<u32, usize>,
-    by_key: HashMap<SessionKey, usize>,
-    by_peer: HashMap<(IpAddr, bool), Vec<usize>>,
+    by_peer: HashMap<(IpAddr, bool), PeerSlots>,
+}
+
+/// The slots of one (peer, multihop): nearly always one session, kept
+/// inline (a vector per peer cost a 32-byte allocation per session).
+#[derive(Debug)]
+enum PeerSlots {
+    One(usize),
+    Many(Vec<usize>),
+}
+
+impl PeerSlots {
+    fn as_slice(&self) -> &[usize] {
+        match self {
+            PeerSlots::One(s) => std::slice::from_ref(s),
+            PeerSlots::Many(v) => v,
+        }
+    }
+
+    fn push(&mut self, slot: usize) {
+        match self {
+            PeerSlots::One(s) => *self = PeerSlots::Many(vec![*s, slot]),
+            PeerSlots::Many(v) => v.push(slot),
+        }
+    }
+
+    /// Drops `slot`; true when none is left.
+    fn remove(&mut self, slot: usize) -> bool {
+        match self {
+            PeerSlots::One(s) => *s == slot,
+            PeerSlots::Many(v) => {
+                v.retain(|&x| x != slot);
+                if let [only] = v[..] {
+                    *self = PeerSlots::One(only);
+                }
+                matches!(self, PeerSlots::Many(v) if v.is_empty())
+            }
+        }
+    }
 }
 
 /// What a received packet with Your Discriminator 0 tells about its session.
@@ -107,64 +159,89 @@ impl Table {
 
     pub fn insert(&mut self, entry: Entry) -> usize {
         let discr = entry.session.local_discr();
-        let key = entry.spec.key.clone();
-        let peer_key = (key.peer, key.multihop);
+        let peer_key = (entry.spec.key.peer, entry.spec.key.multihop);
         let slot = match self.free.pop() {
             Some(s) => s,
             None => {
-                self.slots.push(Slot::default());
-                self.slots.len() - 1
+                if self.issued == self.chunks.len() * CHUNK {
+                    self.chunks
+                        .push((0..CHUNK).map(|_| Slot::default()).collect());
+                }
+                self.issued += 1;
+                self.issued - 1
             }
         };
-        self.slots[slot].entry = Some(entry);
+        let Some(s) = self.slot_mut(slot) else {
+            // Unreachable: `slot` is issued, so its chunk exists.
+            return slot;
+        };
+        s.entry = Some(entry);
         self.by_discr.insert(discr, slot);
-        self.by_key.insert(key, slot);
-        self.by_peer.entry(peer_key).or_default().push(slot);
+        match self.by_peer.get_mut(&peer_key) {
+            Some(p) => p.push(slot),
+            None => {
+                self.by_peer.insert(peer_key, PeerSlots::One(slot));
+            }
+        }
         slot
     }
 
+    fn slot(&self, slot: usize) -> Option<&Slot> {
+        self.chunks.get(slot / CHUNK)?.get(slot % CHUNK)
+    }
+
+    fn slot_mut(&mut self, slot: usize) -> Option<&mut Slot> {
+        self.chunks.get_mut(slot / CHUNK)?.get_mut(slot % CHUNK)
+    }
+
     pub fn remove(&mut self, slot: usize) -> Option<Entry> {
-        let s = self.slots.get_mut(slot)?;
+        let s = self.slot_mut(slot)?;
         let entry = s.entry.take()?;
         s.generation = s.generation.wrapping_add(1);
         self.free.push(slot);
         self.by_discr.remove(&entry.session.local_discr());
-        self.by_key.remove(&entry.spec.key);
         let peer_key = (entry.spec.key.peer, entry.spec.key.multihop);
-        if let Some(v) = self.by_peer.get_mut(&peer_key) {
-            v.retain(|&x| x != slot);
-            if v.is_empty() {
-                self.by_peer.remove(&peer_key);
-            }
+        if self
+            .by_peer
+            .get_mut(&peer_key)
+            .is_some_and(|p| p.remove(slot))
+        {
+            self.by_peer.remove(&peer_key);
         }
         Some(entry)
     }
 
     pub fn get(&self, slot: usize) -> Option<&Entry> {
-        self.slots.get(slot)?.entry.as_ref()
+        self.slot(slot)?.entry.as_ref()
     }
 
     pub fn get_mut(&mut self, slot: usize) -> Option<&mut Entry> {
-        self.slots.get_mut(slot)?.entry.as_mut()
+        self.slot_mut(slot)?.entry.as_mut()
     }
 
     pub fn generation(&self, slot: usize) -> u32 {
-        self.slots.get(slot).map(|s| s.generation).unwrap_or(0)
+        self.slot(slot).map(|s| s.generation).unwrap_or(0)
     }
 
     pub fn by_discr(&self, discr: u32) -> Option<usize> {
         self.by_discr.get(&discr).copied()
     }
 
+    /// The session with exactly this key (commands, not packets).
     pub fn by_key(&self, key: &SessionKey) -> Option<usize> {
-        self.by_key.get(key).copied()
+        let candidates = self.by_peer.get(&(key.peer, key.multihop))?;
+        candidates
+            .as_slice()
+            .iter()
+            .copied()
+            .find(|&slot| self.get(slot).is_some_and(|e| e.spec.key == *key))
     }
 
     /// The session a Your Discriminator = 0 packet belongs to, if any.
     pub fn lookup_rx(&self, rx: &RxKey<'_>) -> Option<usize> {
         let candidates = self.by_peer.get(&(rx.peer, rx.multihop))?;
         let mut best: Option<(u8, usize)> = None;
-        for &slot in candidates {
+        for &slot in candidates.as_slice() {
             let Some(e) = self.get(slot) else { continue };
             if let Some(score) = key_match(&e.spec.key, rx) {
                 if best.is_none_or(|(b, _)| score > b) {
@@ -177,8 +254,9 @@ impl Table {
 
     /// Slots of every live session (allocates; for commands, not packets).
     pub fn slots(&self) -> Vec<usize> {
-        self.slots
+        self.chunks
             .iter()
+            .flat_map(|c| c.iter())
             .enumerate()
             .filter(|(_, s)| s.entry.is_some())
             .map(|(i, _)| i)
@@ -186,7 +264,10 @@ impl Table {
     }
 
     pub fn entries(&self) -> impl Iterator<Item = &Entry> {
-        self.slots.iter().filter_map(|s| s.entry.as_ref())
+        self.chunks
+            .iter()
+            .flat_map(|c| c.iter())
+            .filter_map(|s| s.entry.as_ref())
     }
 }
 
@@ -307,6 +388,50 @@ mod tests {
         // The slot is reused.
         assert_eq!(t.insert(entry(k, 10)), s);
         assert_eq!(t.slots(), vec![s]);
+    }
+
+    #[test]
+    fn sessions_of_one_peer_come_and_go() {
+        let mut t = Table::new();
+        let a = t.insert(entry(key("10.0.0.2", None, None, false), 1));
+        let b = t.insert(entry(key("10.0.0.2", None, Some("eth0"), false), 2));
+        let c = t.insert(entry(key("10.0.0.2", None, Some("eth1"), false), 3));
+        let eth1 = key("10.0.0.2", None, Some("eth1"), false);
+        assert_eq!(t.by_key(&eth1), Some(c));
+        assert!(t.remove(b).is_some());
+        assert!(t.remove(a).is_some());
+        assert_eq!(t.by_key(&eth1), Some(c));
+        assert_eq!(t.lookup_rx(&rx("10.0.0.2", None, None, false)), Some(c));
+        assert!(t.remove(c).is_some());
+        assert_eq!(t.lookup_rx(&rx("10.0.0.2", None, None, false)), None);
+        assert!(t.by_peer.is_empty());
+        let d = t.insert(entry(key("10.0.0.2", None, None, false), 4));
+        assert_eq!(t.lookup_rx(&rx("10.0.0.2", None, None, false)), Some(d));
+    }
+
+    #[test]
+    fn slots_span_chunks_and_are_reused() {
+        let mut t = Table::new();
+        let n = 2 * CHUNK + 3;
+        let slots: Vec<usize> = (0..n)
+            .map(|i| {
+                let peer = format!("10.0.{}.{}", i / 250, i % 250 + 1);
+                t.insert(entry(key(&peer, None, None, false), i as u32 + 1))
+            })
+            .collect();
+        assert_eq!(slots, (0..n).collect::<Vec<_>>());
+        assert_eq!(t.chunks.len(), 3);
+        assert_eq!(t.slots(), slots);
+        let last = t.get(n - 1).unwrap();
+        assert_eq!(last.session.local_discr(), n as u32);
+        let k = key("10.0.0.66", None, None, false);
+        assert_eq!(t.by_key(&k), Some(65));
+        assert!(t.remove(65).is_some());
+        assert!(t.get(65).is_none() && t.by_key(&k).is_none());
+        assert_eq!(t.entries().count(), n - 1);
+        assert_eq!(t.insert(entry(k.clone(), 9999)), 65);
+        assert_eq!(t.chunks.len(), 3, "a freed slot is reused before growing");
+        assert!(t.get(3 * CHUNK).is_none());
     }
 
     #[test]

@@ -71,7 +71,7 @@ fn send_once(sock: &socket2::Socket, buf: &[u8], e: &Entry) -> io::Result<usize>
     if e.connected {
         sock.send(buf)
     } else {
-        sock.send_to(buf, &e.dest)
+        sock.send_to(buf, &e.dest.into())
     }
 }
 
@@ -239,7 +239,7 @@ fn open_socket(e: &mut Entry, ifindex: Option<u32>) -> io::Result<socket2::Socke
             Ok(s) => {
                 // Without a route yet connect fails; sendto then looks the
                 // route up per packet as before.
-                e.connected = s.connect(&e.dest).is_ok();
+                e.connected = s.connect(&e.dest.into()).is_ok();
                 return Ok(s);
             }
             Err(err) if err.kind() == io::ErrorKind::AddrInUse => {
