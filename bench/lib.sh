@@ -182,8 +182,10 @@ aux_pid() { [ "$1" = frr ] && cat "$2/zebra.pid" 2>/dev/null; return 0; }
 # up_count KIND DIR: sessions in state Up
 up_count() {
   case $(base "$1") in
-  rs|frr) vtysh --vty_socket "$2" -c 'show bfd peers brief' 2>/dev/null | awk '$NF=="up"{n++} END{print n+0}' ;;
-  bird) birdc -s "$2/bird.ctl" show bfd sessions 2>/dev/null | awk '$3=="Up"||$4=="Up"{n++} END{print n+0}' ;;
+  # Bounded: a daemon busy at 100 % (FRR loading 5000 peers) can leave the
+  # CLI unanswered for many minutes; the point then times out instead.
+  rs|frr) timeout 15 vtysh --vty_socket "$2" -c 'show bfd peers brief' 2>/dev/null | awk '$NF=="up"{n++} END{print n+0}' ;;
+  bird) timeout 15 birdc -s "$2/bird.ctl" show bfd sessions 2>/dev/null | awk '$3=="Up"||$4=="Up"{n++} END{print n+0}' ;;
   esac
 }
 # downs KIND DIR: Up->Down transitions logged so far

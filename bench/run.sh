@@ -103,18 +103,22 @@ run_point() {
   sleep 2
   # Quiet window: no CLI polling, only /proc reads and the sniffer.
   local fa0 fb0 ca0 cb0 xa0=0 xb0=0 sa0 sb0 v0 tw0
-  fa0=$(downs "$kind" "$da"); fb0=$(downs "$kind" "$db")
-  ca0=$(cpu_ticks "$pa"); cb0=$(cpu_ticks "$pb")
-  [ -n "$xa" ] && xa0=$(cpu_ticks "$xa"); [ -n "$xb" ] && xb0=$(cpu_ticks "$xb")
-  sa0=$(udp_snmp "$NS_A"); sb0=$(udp_snmp "$NS_B"); v0=$(veth_pkts "$NS_A" "$IF_A")
   HOG_PID=""
   if [ $HOG = 1 ]; then taskset -c 1 bash -c "while :; do :; done" & HOG_PID=$!; fi
   if [ $NOCAP = 1 ]; then
     : > "$WORK/sniff.out"; sleep "$WIN" &
+    SNIFF_PID=$!
   else
+    : > "$WORK/sniff.err"
     nsx "$NS_A" "$SNIFF" "$IF_A" "$WIN" > "$WORK/sniff.out" 2>"$WORK/sniff.err" &
+    SNIFF_PID=$!
+    # The window starts once the capture ring is set up.
+    for _ in $(seq 50); do grep -q ready "$WORK/sniff.err" && break; sleep 0.1; done
   fi
-  SNIFF_PID=$!
+  fa0=$(downs "$kind" "$da"); fb0=$(downs "$kind" "$db")
+  ca0=$(cpu_ticks "$pa"); cb0=$(cpu_ticks "$pb")
+  [ -n "$xa" ] && xa0=$(cpu_ticks "$xa"); [ -n "$xb" ] && xb0=$(cpu_ticks "$xb")
+  sa0=$(udp_snmp "$NS_A"); sb0=$(udp_snmp "$NS_B"); v0=$(veth_pkts "$NS_A" "$IF_A")
   tw0=$(date +%s.%N)
   sleep "$WIN"
   wait "$SNIFF_PID"; SNIFF_PID=""
