@@ -61,7 +61,7 @@ for kind in $IMPLS; do
     fi
     sleep 2
     win=$(echo "scale=3; 1.5 + 2 * $DET_MS / 1000 + 1" | bc)
-    nsx "$NS_A" "$SNIFF" "$IF_A" "$win" --flows "$WORK/flows" > "$WORK/sniff.out" &
+    nsx "$NS_A" "$SNIFF" "$IF_A" "$win" --flows "$WORK/flows" > "$WORK/sniff.out" 2> "$WORK/sniff.err" &
     SNIFF_PID=$!
     sleep 1.5
     nsx "$NS_A" nft -f "$CUT"; nsx "$NS_B" nft -f "$CUT"
