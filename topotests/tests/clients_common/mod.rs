@@ -226,11 +226,25 @@ pub fn scenario_bgp_cut(kind: BfdKind, lab: &Lab, t: &Topo) {
     let peer_before = peer.bgp_neighbor(a4).expect("B's neighbor");
 
     let mut cut = cut_expect_bgp_drop(&dut, t, b4);
-    let p = dut
-        .vty()
-        .peer(b4)
-        .expect("session kept while bgpd is configured");
-    assert!(!p.is_up(), "BFD still Up under the cut: {}", p.summary());
+    // BGP may drop first on the peer's Cease/BFD Down, a moment before the
+    // DUT's own detection time runs out: give the DUT up to one more
+    // detection time (900 ms) and then some.
+    wait_for(
+        "the DUT's BFD session to leave Up under the cut",
+        Duration::from_secs(3),
+        FAST_POLL,
+        || {
+            let p = dut
+                .vty()
+                .peer(b4)
+                .map_err(|e| format!("session gone while bgpd is configured: {e}"))?;
+            if p.is_up() {
+                Err(format!("BFD still Up under the cut: {}", p.summary()))
+            } else {
+                Ok(())
+            }
+        },
+    );
     wait_for(
         "B's bgpd to drop BGP for BFD too",
         Duration::from_secs(10),
