@@ -8,31 +8,22 @@
 mod engine_support;
 
 use std::collections::HashMap;
-use std::net::{IpAddr, Ipv4Addr};
 use std::time::{Duration, Instant};
 
-use bfdd_rs::engine::{self, Command, EngineHandle, EngineOptions, Notification, SessionKey};
+use bfdd_rs::engine::{Command, EngineHandle, Notification, SessionKey};
 use bfdd_rs::packet::State;
-use engine_support::{fast_spec, in_private_netns, lo_links};
+use engine_support::{
+    engine_with_loopback_pairs, fast_spec, in_private_netns, loopback_pair, v4_key,
+};
 use tokio::sync::mpsc::Receiver;
 
 const PAIRS: u8 = 20;
 const WAIT: Duration = Duration::from_secs(15);
 
-fn key(peer: Ipv4Addr, local: Ipv4Addr) -> SessionKey {
-    SessionKey {
-        peer: IpAddr::V4(peer),
-        local: Some(IpAddr::V4(local)),
-        ifname: None,
-        vrf: "default".into(),
-        multihop: false,
-    }
-}
-
 /// (x side, y side) of pair k.
 fn pair(k: u8) -> (SessionKey, SessionKey) {
-    let (x, y) = (Ipv4Addr::new(127, 0, 1, k), Ipv4Addr::new(127, 0, 2, k));
-    (key(y, x), key(x, y))
+    let (x, y) = loopback_pair(k);
+    (v4_key(y, x), v4_key(x, y))
 }
 
 fn x_sides() -> Vec<SessionKey> {
@@ -101,17 +92,7 @@ fn ends_up(seen: &HashMap<SessionKey, Vec<(State, State)>>, k: &SessionKey) -> b
 
 fn body() {
     // Room for one notification: nearly everything is deferred.
-    let (tx, mut rx) = engine::notification_channel(1);
-    let opts = EngineOptions {
-        no_ipv6: true,
-        ..EngineOptions::default()
-    };
-    let (h, join) = engine::spawn(opts, tx).expect("engine starts");
-    let addrs = (1..=PAIRS)
-        .flat_map(|k| [Ipv4Addr::new(127, 0, 1, k), Ipv4Addr::new(127, 0, 2, k)])
-        .map(IpAddr::V4)
-        .collect();
-    h.send(lo_links(addrs)).unwrap();
+    let (h, join, mut rx) = engine_with_loopback_pairs(1, PAIRS);
     for k in 1..=PAIRS {
         let (x, y) = pair(k);
         h.send(Command::Upsert(fast_spec(x))).unwrap();

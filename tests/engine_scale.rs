@@ -7,41 +7,20 @@
 mod engine_support;
 
 use std::collections::HashSet;
-use std::net::{IpAddr, Ipv4Addr};
 use std::time::{Duration, Instant};
 
-use bfdd_rs::engine::{self, Command, EngineOptions, Notification, SessionKey, SessionSpec};
+use bfdd_rs::engine::{self, Command, Notification};
 use bfdd_rs::packet::State;
-use engine_support::{fast_spec, in_private_netns, lo_links};
+use engine_support::{engine_with_loopback_pairs, in_private_netns, loopback_pair, v4_spec};
 
 const PAIRS: u8 = 100;
 
-fn spec(peer: Ipv4Addr, local: Ipv4Addr) -> SessionSpec {
-    fast_spec(SessionKey {
-        peer: IpAddr::V4(peer),
-        local: Some(IpAddr::V4(local)),
-        ifname: None,
-        vrf: "default".into(),
-        multihop: false,
-    })
-}
-
 fn body() {
-    let (tx, mut rx) = engine::notification_channel(engine::NOTIFY_CAPACITY);
-    let opts = EngineOptions {
-        no_ipv6: true,
-        ..EngineOptions::default()
-    };
-    let (h, join) = engine::spawn(opts, tx).expect("engine starts");
-    let addrs = (1..=PAIRS)
-        .flat_map(|k| [Ipv4Addr::new(127, 0, 1, k), Ipv4Addr::new(127, 0, 2, k)])
-        .map(IpAddr::V4)
-        .collect();
-    h.send(lo_links(addrs)).unwrap();
+    let (h, join, mut rx) = engine_with_loopback_pairs(engine::NOTIFY_CAPACITY, PAIRS);
     for k in 1..=PAIRS {
-        let (x, y) = (Ipv4Addr::new(127, 0, 1, k), Ipv4Addr::new(127, 0, 2, k));
-        h.send(Command::Upsert(spec(x, y))).unwrap();
-        h.send(Command::Upsert(spec(y, x))).unwrap();
+        let (x, y) = loopback_pair(k);
+        h.send(Command::Upsert(v4_spec(x, y))).unwrap();
+        h.send(Command::Upsert(v4_spec(y, x))).unwrap();
     }
 
     let total = 2 * PAIRS as usize;

@@ -9,10 +9,10 @@ mod engine_support;
 use std::net::{IpAddr, Ipv4Addr};
 use std::time::{Duration, Instant};
 
+use bfdd_rs::engine::SessionKey;
 use bfdd_rs::engine::{self, Command, EngineHandle, EngineOptions, EngineStats};
-use bfdd_rs::engine::{SessionKey, SessionSpec};
 use bfdd_rs::packet::State;
-use engine_support::{fast_spec, in_private_netns, lo_links};
+use engine_support::{in_private_netns, lo_links, v4_spec};
 
 const A: Ipv4Addr = Ipv4Addr::new(127, 0, 0, 1);
 const B: Ipv4Addr = Ipv4Addr::new(127, 0, 0, 2);
@@ -28,16 +28,6 @@ fn start(addr: Ipv4Addr) -> (EngineHandle, std::thread::JoinHandle<()>) {
         no_ipv6: true,
     };
     engine::spawn(opts, tx).expect("engine starts (needs root)")
-}
-
-fn spec(peer: Ipv4Addr, local: Ipv4Addr) -> SessionSpec {
-    fast_spec(SessionKey {
-        peer: IpAddr::V4(peer),
-        local: Some(IpAddr::V4(local)),
-        ifname: None,
-        vrf: "default".into(),
-        multihop: false,
-    })
 }
 
 fn stats(h: &EngineHandle) -> EngineStats {
@@ -75,8 +65,10 @@ fn session_up_for_a_second_shows_timer_runs_and_small_lateness() {
         let links = || lo_links(vec![IpAddr::V4(A), IpAddr::V4(B)]);
         a.send(links()).expect("engine alive");
         b.send(links()).expect("engine alive");
-        a.send(Command::Upsert(spec(B, A))).expect("engine alive");
-        b.send(Command::Upsert(spec(A, B))).expect("engine alive");
+        a.send(Command::Upsert(v4_spec(B, A)))
+            .expect("engine alive");
+        b.send(Command::Upsert(v4_spec(A, B)))
+            .expect("engine alive");
         let deadline = Instant::now() + Duration::from_secs(10);
         while !(is_up(&a) && is_up(&b)) {
             assert!(Instant::now() < deadline, "sessions come Up");
@@ -102,8 +94,8 @@ fn session_up_for_a_second_shows_timer_runs_and_small_lateness() {
         let (sa, sb) = (stats(&a), stats(&b));
         assert!(sa.command.runs < sb.command.runs, "{sa:?} {sb:?}");
         // The per-key query (used per state change) finds exactly that key.
-        assert_eq!(snapshot_of(&a, spec(B, A).key), Some(State::Up));
-        assert_eq!(snapshot_of(&a, spec(A, B).key), None);
+        assert_eq!(snapshot_of(&a, v4_spec(B, A).key), Some(State::Up));
+        assert_eq!(snapshot_of(&a, v4_spec(A, B).key), None);
         stop(a, ja);
         stop(b, jb);
     });

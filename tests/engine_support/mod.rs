@@ -9,10 +9,12 @@
 #![allow(dead_code)]
 
 use std::future::Future;
-use std::net::IpAddr;
+use std::net::{IpAddr, Ipv4Addr};
 use std::process::Command;
 
-use bfdd_rs::engine::{self, LinkInfo, SessionKey, SessionSpec};
+use bfdd_rs::engine::{
+    self, EngineHandle, EngineOptions, LinkInfo, Notification, SessionKey, SessionSpec,
+};
 use bfdd_rs::session::SessionParams;
 
 /// Run `body` on a thread inside a fresh network namespace with `lo` up;
@@ -99,4 +101,52 @@ pub fn fast_spec(key: SessionKey) -> SessionSpec {
         echo_mode: false,
         echo_transmit_interval: 50_000,
     }
+}
+
+/// The single-hop IPv4 session key from `local` to `peer` in the default VRF.
+pub fn v4_key(peer: Ipv4Addr, local: Ipv4Addr) -> SessionKey {
+    SessionKey {
+        peer: IpAddr::V4(peer),
+        local: Some(IpAddr::V4(local)),
+        ifname: None,
+        vrf: "default".into(),
+        multihop: false,
+    }
+}
+
+/// [`fast_spec`] for [`v4_key`].
+pub fn v4_spec(peer: Ipv4Addr, local: Ipv4Addr) -> SessionSpec {
+    fast_spec(v4_key(peer, local))
+}
+
+/// The two ends of loopback pair `k`: 127.0.1.k and 127.0.2.k.
+pub fn loopback_pair(k: u8) -> (Ipv4Addr, Ipv4Addr) {
+    (Ipv4Addr::new(127, 0, 1, k), Ipv4Addr::new(127, 0, 2, k))
+}
+
+/// An engine (IPv4 only) whose notifications go to a channel of `capacity`,
+/// told that `lo` holds both ends of loopback pairs 1..=`pairs`.
+pub fn engine_with_loopback_pairs(
+    capacity: usize,
+    pairs: u8,
+) -> (
+    EngineHandle,
+    std::thread::JoinHandle<()>,
+    tokio::sync::mpsc::Receiver<Notification>,
+) {
+    let (tx, rx) = engine::notification_channel(capacity);
+    let opts = EngineOptions {
+        no_ipv6: true,
+        ..EngineOptions::default()
+    };
+    let (h, join) = engine::spawn(opts, tx).expect("engine starts (needs root)");
+    let addrs = (1..=pairs)
+        .flat_map(|k| {
+            let (x, y) = loopback_pair(k);
+            [x, y]
+        })
+        .map(IpAddr::V4)
+        .collect();
+    h.send(lo_links(addrs)).expect("engine alive");
+    (h, join, rx)
 }
