@@ -737,24 +737,19 @@ mod tests {
     use crate::session::SessionParams;
 
     fn spec(peer: &str, tx: u32) -> SessionSpec {
-        SessionSpec {
-            key: SessionKey {
+        SessionSpec::new(
+            SessionKey {
                 peer: peer.parse().expect("test address"),
                 local: None,
                 ifname: Some("eth0".into()),
                 vrf: "default".into(),
                 multihop: false,
             },
-            params: SessionParams {
+            SessionParams {
                 desired_min_tx: tx,
                 ..SessionParams::default()
             },
-            auth: None,
-            minimum_ttl: 254,
-            configured: true,
-            echo_mode: false,
-            echo_transmit_interval: 50_000,
-        }
+        )
     }
 
     /// Commands as comparable text: `Command` holds oneshot senders in some

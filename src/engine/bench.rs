@@ -84,19 +84,14 @@ impl HotPath {
                 vrf: "default".into(),
                 multihop: false,
             };
-            let spec = SessionSpec {
-                key: key.clone(),
-                params: SessionParams {
+            let spec = SessionSpec::new(
+                key.clone(),
+                SessionParams {
                     desired_min_tx: interval_us,
                     required_min_rx: interval_us,
                     ..SessionParams::default()
                 },
-                auth: None,
-                minimum_ttl: 254,
-                configured: true,
-                echo_mode: false,
-                echo_transmit_interval: 50_000,
-            };
+            );
             core.command(Command::Upsert(spec), now);
             let Some(slot) = core.table.by_key(&key) else {
                 continue;

@@ -86,6 +86,22 @@ pub struct SessionSpec {
     pub echo_transmit_interval: u32,
 }
 
+impl SessionSpec {
+    /// A configured session for `key` with `params` and the defaults for
+    /// the rest: no authentication, minimum TTL 254, echo off (50 ms).
+    pub fn new(key: SessionKey, params: SessionParams) -> SessionSpec {
+        SessionSpec {
+            key,
+            params,
+            auth: None,
+            minimum_ttl: 254,
+            configured: true,
+            echo_mode: false,
+            echo_transmit_interval: 50_000,
+        }
+    }
+}
+
 /// One interface as rtnetlink reports it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LinkInfo {

@@ -328,15 +328,7 @@ mod tests {
         Entry {
             dest: super::super::sockets::dest_addr(k.peer, k.multihop, 0),
             connected: false,
-            spec: SessionSpec {
-                key: k,
-                params: Default::default(),
-                auth: None,
-                minimum_ttl: 254,
-                configured: true,
-                echo_mode: false,
-                echo_transmit_interval: 50_000,
-            },
+            spec: SessionSpec::new(k, Default::default()),
             session: Session::new(discr, Default::default(), 1, now),
             auth: None,
             counters: SessionCounters::default(),

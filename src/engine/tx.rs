@@ -264,21 +264,16 @@ pub(super) mod tests {
 
     /// A configured single-hop session with default timers.
     pub(in crate::engine) fn spec(peer: &str, local: &str, ifname: Option<&str>) -> SessionSpec {
-        SessionSpec {
-            key: SessionKey {
+        SessionSpec::new(
+            SessionKey {
                 peer: peer.parse().unwrap(),
                 local: Some(local.parse().unwrap()),
                 ifname: ifname.map(Into::into),
                 vrf: "default".into(),
                 multihop: false,
             },
-            params: Default::default(),
-            auth: None,
-            minimum_ttl: 254,
-            configured: true,
-            echo_mode: false,
-            echo_transmit_interval: 50_000,
-        }
+            Default::default(),
+        )
     }
 
     fn core() -> (Core, tokio::sync::mpsc::Receiver<Notification>) {

@@ -92,15 +92,7 @@ pub fn fast_params() -> SessionParams {
 /// A configured session for `key` with [`fast_params`], no authentication,
 /// no echo.
 pub fn fast_spec(key: SessionKey) -> SessionSpec {
-    SessionSpec {
-        key,
-        params: fast_params(),
-        auth: None,
-        minimum_ttl: 254,
-        configured: true,
-        echo_mode: false,
-        echo_transmit_interval: 50_000,
-    }
+    SessionSpec::new(key, fast_params())
 }
 
 /// The single-hop IPv4 session key from `local` to `peer` in the default VRF.
