@@ -2,17 +2,18 @@
 //! piece of the daemon so that integration tests, fuzz targets and the binary
 //! share one implementation; `main.rs` only wires them together.
 
-pub mod auth;
 pub mod config;
 pub mod control;
 pub mod engine;
 pub mod hub;
 pub mod memory;
 pub mod netlink;
-pub mod packet;
 pub mod registry;
-pub mod session;
 pub mod vty;
 pub mod zapi_glue;
 pub mod zapi_server;
 pub mod zebra;
+
+/// The protocol crate's modules under their old paths, for the daemon's own
+/// modules and tests.
+pub use bfd::{auth, packet, session};

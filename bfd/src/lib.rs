@@ -1,0 +1,10 @@
+//! bfd: the BFD protocol (RFC 5880, 5881, 5883) without I/O. Packets are
+//! parsed and encoded from byte slices, sessions and the endpoint that owns
+//! them take (event, now) and hand back what to send and when to wake, so a
+//! whole network of endpoints runs on a simulated clock. Nothing here reads a
+//! clock, opens a socket or starts a thread; the daemon's engine thread
+//! drives it over its data paths.
+
+pub mod auth;
+pub mod packet;
+pub mod session;
