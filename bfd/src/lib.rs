@@ -6,5 +6,10 @@
 //! drives it over its data paths.
 
 pub mod auth;
+pub mod endpoint;
+pub mod key;
 pub mod packet;
 pub mod session;
+
+pub use endpoint::{Endpoint, EndpointConfig, Event, Handle, RxMeta, Transmit};
+pub use key::{AuthSpec, SessionConfig, SessionKey};

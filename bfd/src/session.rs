@@ -15,15 +15,22 @@
 //! - AdminDown packets are sent for as long as the session is AdminDown
 //!   (§6.8.16 allows "indefinitely"), at the slow rate.
 //! - bfd.RemoteDiscr is reset one Detection Time after the last packet (§6.8.1);
-//!   bfd.AuthSeqKnown (engine side) after twice that (§6.8.1), signalled by
+//!   bfd.AuthSeqKnown after twice that (§6.8.1), reported in
 //!   `Actions::reset_auth_seq`.
+//!
+//! The session owns its §6.7 authentication state (bfd.AuthType, RcvAuthSeq,
+//! XmitAuthSeq, AuthSeqKnown): `verify` checks a received packet against it
+//! and `transmit` signs what it sends.
 
 use std::time::{Duration, Instant};
 
 use rand::rngs::SmallRng;
 use rand::{Rng, SeedableRng};
 
-use crate::packet::{ControlPacket, Diag, State, MIN_LEN, VERSION};
+use crate::auth::AuthState;
+use crate::packet::{
+    check_auth_presence, ControlPacket, Diag, PacketError, State, MIN_LEN, VERSION,
+};
 
 /// What an operator configures for a session (bfd.DesiredMinTxInterval etc.).
 /// Intervals in microseconds.
@@ -99,8 +106,8 @@ pub struct Actions {
     /// Send a Control packet now (the engine calls `build_packet`).
     pub transmit: bool,
     pub state_change: Option<StateChange>,
-    /// No packet for twice the detection time (§6.8.1): the engine must reset
-    /// bfd.AuthSeqKnown (the session already reset bfd.RemoteDiscr).
+    /// No packet for twice the detection time (§6.8.1): the session reset
+    /// bfd.AuthSeqKnown (it already reset bfd.RemoteDiscr).
     pub reset_auth_seq: bool,
 }
 
@@ -161,6 +168,9 @@ pub struct Session {
     next_tx: Instant,
     last_state_change: Instant,
     rng: SmallRng,
+    /// §6.7: bfd.AuthType and its sequence state; boxed because most
+    /// sessions have none and it is cold.
+    auth: Option<Box<AuthState>>,
 }
 
 impl Session {
@@ -197,6 +207,7 @@ impl Session {
             next_tx: now,
             last_state_change: now,
             rng: SmallRng::seed_from_u64(rng_seed),
+            auth: None,
         };
         if params.admin_down {
             s.session_state = State::AdminDown;
@@ -286,6 +297,9 @@ impl Session {
             // §6.8.1: bfd.AuthSeqKnown after twice the Detection Time.
             if self.auth_reset_due && now >= last_rx + detect * 2 {
                 self.auth_reset_due = false;
+                if let Some(a) = self.auth.as_mut() {
+                    a.reset_rx_seq();
+                }
                 actions.reset_auth_seq = true;
             }
         }
@@ -404,6 +418,52 @@ impl Session {
         self.next_tx = now;
         actions.transmit = self.may_transmit();
         actions
+    }
+
+    /// Replace bfd.AuthType and its sequence state (None: no authentication);
+    /// the A bit follows.
+    pub fn set_auth(&mut self, auth: Option<AuthState>) {
+        self.params.auth = auth.is_some();
+        self.auth = auth.map(Box::new);
+    }
+
+    /// The authentication state, if the session uses authentication.
+    pub fn auth(&self) -> Option<&AuthState> {
+        self.auth.as_deref()
+    }
+
+    /// §6.8.6: the A bit must match the session's use of authentication, and
+    /// an authenticated packet must verify (§6.7). `raw` is the datagram
+    /// `pkt` was parsed from.
+    pub fn verify(&mut self, raw: &[u8], pkt: &ControlPacket<'_>) -> Result<(), PacketError> {
+        check_auth_presence(pkt, self.auth.is_some())?;
+        if let Some(a) = self.auth.as_mut() {
+            a.verify(raw, pkt)?;
+        }
+        Ok(())
+    }
+
+    /// Build the packet to send now (`build_packet`) and encode it into
+    /// `buf`, signed when the session uses authentication. Returns its length
+    /// (0 if `buf` is too short for it).
+    pub fn transmit(&mut self, now: Instant, buf: &mut [u8]) -> usize {
+        let pkt = self.build_packet(now);
+        encode_into(&pkt, self.auth.as_deref_mut(), buf)
+    }
+
+    /// One AdminDown packet (state AdminDown, diag 7, §6.8.16) from a copy of
+    /// the session, leaving the session itself untouched; the copy's signing
+    /// advances this session's bfd.XmitAuthSeq as a real send would.
+    pub fn admin_down_packet(&mut self, now: Instant, buf: &mut [u8]) -> usize {
+        // The copy needs no auth state of its own (this one signs).
+        let auth = self.auth.take();
+        let mut copy = self.clone();
+        self.auth = auth;
+        let mut params = copy.params;
+        params.admin_down = true;
+        let _ = copy.set_params(params, now);
+        let pkt = copy.build_packet(now);
+        encode_into(&pkt, self.auth.as_deref_mut(), buf)
     }
 
     pub fn state(&self) -> State {
@@ -591,5 +651,15 @@ impl Session {
         let permille = self.rng.gen_range(750..=max_permille);
         let us = interval.as_micros().min(u128::from(u64::MAX)) as u64;
         Duration::from_micros(us / 1000 * permille + us % 1000 * permille / 1000)
+    }
+}
+
+/// Encode `pkt`, signed by `auth` when there is one; 0 if `buf` is too short.
+fn encode_into(pkt: &ControlPacket<'_>, auth: Option<&mut AuthState>, buf: &mut [u8]) -> usize {
+    match auth {
+        Some(a) if buf.len() >= MIN_LEN + a.key().section_len() => a.encode(pkt, buf),
+        Some(_) => 0,
+        None if buf.len() >= MIN_LEN => pkt.encode(buf),
+        None => 0,
     }
 }

@@ -1,42 +1,34 @@
 //! A hook for the hot-path micro-benchmark (bench/src/bin/hotpath.rs): an
-//! engine core with N Up sessions and no sockets, fed pre-built datagrams.
-//! One receive is parse + demultiplex by Your Discriminator + checks + state
-//! machine (the engine's real `handle_datagram`); one transmit
-//! is building and encoding the session's packet and re-arming its timer
-//! (`apply` minus the syscall). Not part of the daemon's API; it exists so a change to the hot
-//! path shows its cost without a lab.
+//! endpoint with N Up sessions and no sockets, fed pre-built datagrams. One
+//! receive is parse + demultiplex by Your Discriminator + checks + state
+//! machine + re-arm (the endpoint's real `handle_datagram`, as the engine
+//! calls it); one transmit is building, encoding and queueing the session's
+//! packet, re-arming its timer and taking the packet out of the queue (all
+//! but the syscall). Not part of the daemon's API; it exists so a change to
+//! the hot path shows its cost without a lab.
 
 use std::net::{IpAddr, Ipv4Addr};
 use std::time::{Duration, Instant};
 
-use rand::SeedableRng;
+use bfd::{Endpoint, EndpointConfig, Handle, RxMeta, SessionConfig, SessionKey};
 
-use super::links::LinkTable;
-use super::sockets::RxMeta;
-use super::table::Table;
-use super::thread::{Core, ExtraCounters};
-use super::timers::TimerHeap;
-use super::wire::{self, RxErrorCounters};
-use super::{Command, SessionKey, SessionSpec};
-use crate::packet::{ControlPacket, State, MAX_LEN, MIN_LEN};
+use crate::packet::{ControlPacket, State, MIN_LEN};
 use crate::session::SessionParams;
 
-/// N sessions brought Up, with one incoming datagram ready for each.
+/// N sessions brought Up by hand, and the datagram each peer sends.
 pub struct HotPath {
-    core: Core,
-    /// (peer address, datagram the peer would send) per session.
+    ep: Endpoint,
     inputs: Vec<(IpAddr, [u8; MIN_LEN])>,
-    slots: Vec<usize>,
-    _notify: tokio::sync::mpsc::Receiver<super::Notification>,
+    handles: Vec<Handle>,
 }
 
-/// Timings of one `HotPath::run`.
+/// Nanoseconds per packet of each half, and how many sessions were not Up
+/// at the end (must be 0: the benchmark measured the steady state).
 #[derive(Debug, Clone, Copy)]
 pub struct HotPathReport {
     pub packets: u64,
     pub rx_ns_per_packet: f64,
     pub tx_ns_per_packet: f64,
-    /// Sessions that were not Up at the end (must be 0).
     pub not_up: usize,
 }
 
@@ -47,29 +39,41 @@ fn peer_of(i: usize) -> IpAddr {
 fn datagram(state: State, my_discr: u32, your_discr: u32, interval_us: u32) -> [u8; MIN_LEN] {
     let pkt = ControlPacket::plain(state, my_discr, your_discr, interval_us);
     let mut buf = [0u8; MIN_LEN];
-    wire::encode(&pkt, &mut buf);
+    pkt.encode(&mut buf);
     buf
 }
 
+fn meta(src: IpAddr) -> RxMeta {
+    RxMeta {
+        src,
+        dst: None,
+        ifindex: 0,
+        ttl: Some(255),
+        multihop: false,
+    }
+}
+
+/// Take out whatever the endpoint queued (as the engine does after each
+/// handler), so queues stay at their steady size.
+fn drain(ep: &mut Endpoint) -> usize {
+    let mut sink = 0;
+    while let Some(t) = ep.poll_transmit() {
+        sink += t.bytes().len();
+    }
+    while ep.poll_event().is_some() {}
+    sink
+}
+
 impl HotPath {
-    /// `sessions` single-hop IPv4 sessions at `interval_us`, all Up.
+    /// `sessions` sessions at `interval_us`, each brought Up by one Init
+    /// packet from its peer.
     pub fn new(sessions: usize, interval_us: u32) -> HotPath {
-        // Room for every session's start-up changes (never drained here), so
-        // none is deferred and the measured path stays the plain send.
-        let (tx, rx) = super::notification_channel(super::NOTIFY_CAPACITY.max(4 * sessions));
-        let mut core = Core {
-            table: Table::new(),
-            timers: TimerHeap::new(),
-            rx_errors: RxErrorCounters::default(),
-            extra: ExtraCounters::default(),
-            notify: super::notify::Notifier::new(tx),
-            links: None::<LinkTable>,
-            rng: rand::rngs::SmallRng::seed_from_u64(7),
-            retry_open_at: None,
-            stats: Default::default(),
-        };
+        let mut ep = Endpoint::new(EndpointConfig {
+            seed: 7,
+            ..EndpointConfig::default()
+        });
         let now = Instant::now();
-        let mut slots = Vec::with_capacity(sessions);
+        let mut handles = Vec::with_capacity(sessions);
         let mut inputs = Vec::with_capacity(sessions);
         for i in 0..sessions {
             let key = SessionKey {
@@ -84,68 +88,50 @@ impl HotPath {
                 vrf: "default".into(),
                 multihop: false,
             };
-            let spec = SessionSpec::new(
-                key.clone(),
-                SessionParams {
-                    desired_min_tx: interval_us,
-                    required_min_rx: interval_us,
-                    ..SessionParams::default()
-                },
-            );
-            core.command(Command::Upsert(spec), now);
-            let Some(slot) = core.table.by_key(&key) else {
+            let params = SessionParams {
+                desired_min_tx: interval_us,
+                required_min_rx: interval_us,
+                ..SessionParams::default()
+            };
+            let Ok(h) = ep.upsert(SessionConfig::new(key.clone(), params), now) else {
                 continue;
             };
-            // No sockets: mark the path present by hand.
-            let discr = match core.table.get_mut(slot) {
-                Some(e) => {
-                    e.enabled = true;
-                    e.session.local_discr()
-                }
-                None => continue,
+            ep.path_up(h, None, now);
+            let Some(discr) = ep.get(h).map(|s| s.session.local_discr()) else {
+                continue;
             };
             let remote = 0x8000_0000 | i as u32;
             let init = datagram(State::Init, remote, discr, interval_us);
-            core.handle_datagram(meta(key.peer, &init), false, now);
-            slots.push(slot);
+            ep.handle_datagram(now, &meta(key.peer), &init);
+            drain(&mut ep);
+            handles.push(h);
             inputs.push((key.peer, datagram(State::Up, remote, discr, interval_us)));
         }
-        // The daemon's control task takes notifications as they come; left
-        // queued here they would count as engine memory per session.
-        let mut rx = rx;
-        while rx.try_recv().is_ok() {}
         HotPath {
-            core,
+            ep,
             inputs,
-            slots,
-            _notify: rx,
+            handles,
         }
     }
 
-    /// `rounds` passes over every session: one receive and one transmit each.
+    /// `rounds` rounds of one received and one sent packet per session.
     pub fn run(&mut self, rounds: usize) -> HotPathReport {
         let mut rx_time = Duration::ZERO;
         let mut tx_time = Duration::ZERO;
         let mut packets = 0u64;
-        let mut buf = [0u8; MAX_LEN];
         let mut sink = 0usize;
         for _ in 0..rounds {
             let t0 = Instant::now();
             for (peer, data) in &self.inputs {
-                self.core.handle_datagram(meta(*peer, data), false, t0);
+                self.ep.handle_datagram(t0, &meta(*peer), data);
             }
-            // Stale heap entries pile up as receptions re-arm; the real loop
-            // compacts in run_timers, which costs its share here too.
-            self.core.run_timers(t0);
+            self.ep.handle_timeout(t0);
+            sink = sink.wrapping_add(drain(&mut self.ep));
             let t1 = Instant::now();
-            for &slot in &self.slots {
-                if let Some(e) = self.core.table.get_mut(slot) {
-                    let pkt = e.session.build_packet(t1);
-                    sink = sink.wrapping_add(wire::encode(&pkt, &mut buf));
-                }
-                // As after a real transmission: the next one goes in the heap.
-                self.core.rearm(slot);
+            for &h in &self.handles {
+                self.ep.transmit_now(h, t1);
             }
+            sink = sink.wrapping_add(drain(&mut self.ep));
             let t2 = Instant::now();
             rx_time += t1 - t0;
             tx_time += t2 - t1;
@@ -160,13 +146,12 @@ impl HotPath {
             }
         };
         let not_up = self
-            .slots
+            .handles
             .iter()
-            .filter(|&&s| {
-                self.core
-                    .table
-                    .get(s)
-                    .is_none_or(|e| e.session.state() != State::Up)
+            .filter(|&&h| {
+                self.ep
+                    .get(h)
+                    .is_none_or(|s| s.session.state() != State::Up)
             })
             .count();
         HotPathReport {
@@ -179,18 +164,7 @@ impl HotPath {
 
     /// Size in bytes of one session's table entry (inline part only).
     pub fn entry_size() -> usize {
-        std::mem::size_of::<super::table::Entry>()
-    }
-}
-
-fn meta<'a>(src: IpAddr, data: &'a [u8]) -> RxMeta<'a> {
-    RxMeta {
-        data,
-        src: Some(src),
-        dst: None,
-        ifindex: 0,
-        ttl: Some(255),
-        truncated: false,
+        Endpoint::entry_size()
     }
 }
 
@@ -201,24 +175,12 @@ mod tests {
     #[test]
     fn sessions_come_up_and_stay_up_under_the_loop() {
         let mut h = HotPath::new(50, 50_000);
-        assert_eq!(h.slots.len(), 50);
+        assert_eq!(h.handles.len(), 50);
         let r = h.run(3);
         assert_eq!(r.packets, 150);
         assert_eq!(r.not_up, 0, "every session Up");
         assert!(r.rx_ns_per_packet > 0.0 && r.tx_ns_per_packet > 0.0);
-        let e = h.core.table.get(h.slots[0]).unwrap();
-        assert_eq!(e.counters.control_input, 4, "Init + 3 Up packets");
-    }
-}
-#[cfg(test)]
-mod size_guard {
-    /// Memory per session is a target (bench/README.md): a session's inline
-    /// entry (spec 152 B, session 152 B, counters 56 B, peer address 32 B,
-    /// boxed auth 8 B, ...; 440 B in all) must not grow unnoticed.
-    #[test]
-    fn entry_stays_small() {
-        let entry = std::mem::size_of::<super::super::table::Entry>();
-        assert!(entry <= 480, "table::Entry grew to {entry} bytes");
-        assert!(std::mem::size_of::<crate::session::Session>() <= 192);
+        let s = h.ep.get(h.handles[0]).unwrap();
+        assert_eq!(s.counters.control_input, 4, "Init + 3 Up packets");
     }
 }

@@ -1,172 +1,189 @@
 //! Commands from the control plane, applied on the engine thread: create or
-//! reconfigure a session, remove one (with an AdminDown to the peer), take a
-//! new link set, and answer snapshot and counter queries.
+//! reconfigure a session, remove one (its AdminDown sent before its path is
+//! released), take a new link set, and answer snapshot, counter and
+//! statistics queries. The engine's `SessionSpec` is split here into what the
+//! endpoint runs (`bfd::SessionConfig`) and what only the control plane shows
+//! (`Extras`), and joined again for snapshots.
 
 use std::time::Instant;
 
-use rand::Rng;
+use bfd::endpoint::SessionRef;
+use bfd::{Handle, SessionConfig};
 use tracing::{debug, error};
 
-use super::links::LinkTable;
-use super::sockets::{dest_addr, next_src_port};
-use super::table::Entry;
-use super::thread::Core;
-use super::tx::send_admin_down;
-use super::wire::{AuthKey, AuthState};
-use super::{
-    AuthSpec, Command, EngineCounters, SessionCounters, SessionKey, SessionSnapshot, SessionSpec,
-};
-use crate::session::Session;
+use super::core::Core;
+use super::{Command, EngineCounters, EngineStats, SessionCounters, SessionSnapshot, SessionSpec};
+
+/// What the engine keeps of a session beside the endpoint's state: the
+/// control plane's display fields, and the count of status notifications
+/// its clients were sent.
+#[derive(Debug, Clone)]
+pub struct Extras {
+    pub handle: Handle,
+    pub configured: bool,
+    pub echo_mode: bool,
+    pub echo_transmit_interval: u32,
+    pub zebra_notifications: u64,
+}
 
 impl Core {
     pub fn command(&mut self, cmd: Command, now: Instant) {
+        self.before();
         match cmd {
             Command::Upsert(spec) => self.upsert(spec, now),
-            Command::Remove(key) => self.remove(&key, now),
-            Command::Links(links) => {
-                self.links = Some(LinkTable::new(links));
-                for slot in self.table.slots() {
-                    self.refresh_path(slot, now);
+            Command::Remove(key) => {
+                if let Some(h) = self.ep.remove(&key, now) {
+                    // The AdminDown goes out on the path before it is released.
+                    self.flush_transmits();
+                    self.path.detach(h);
+                    if let Some(x) = self.extras.get_mut(h.index()) {
+                        *x = None;
+                    }
+                    debug!("BFD session {key:?} removed");
                 }
             }
+            Command::Links(links) => {
+                self.ep
+                    .set_interfaces(links.iter().map(|l| (l.ifindex, l.name.clone())));
+                self.path.set_links(links, &mut self.ep, now);
+            }
             Command::Snapshot(reply) => {
-                let _ = reply.send(self.table.entries().map(|e| snapshot(e, now)).collect());
+                let all = self.ep.sessions().map(|s| self.snapshot(&s, now)).collect();
+                let _ = reply.send(all);
             }
             Command::SnapshotOf(key, reply) => {
-                let one = self.table.by_key(&key).and_then(|s| self.table.get(s));
-                let _ = reply.send(one.map(|e| snapshot(e, now)));
+                let one = self.ep.find(&key).and_then(|h| self.ep.get(h));
+                let _ = reply.send(one.map(|s| self.snapshot(&s, now)));
             }
             Command::Counters(reply) => {
-                let by_reason = self.rx_errors.iter().chain(self.extra.iter()).collect();
-                let _ = reply.send(EngineCounters { by_reason });
+                let _ = reply.send(self.counters());
             }
             Command::ClearCounters(key) => {
-                if let Some(e) = self.table.by_key(&key).and_then(|s| self.table.get_mut(s)) {
-                    e.counters.control_input = 0;
-                    e.counters.control_output = 0;
-                    e.counters.echo_input = 0;
-                    e.counters.echo_output = 0;
+                if let Some(h) = self.ep.find(&key) {
+                    self.ep.clear_counters(h);
                 }
             }
             Command::CountNotification(key) => {
-                if let Some(e) = self.table.by_key(&key).and_then(|s| self.table.get_mut(s)) {
-                    e.counters.zebra_notifications += 1;
+                if let Some(h) = self.ep.find(&key) {
+                    if let Some(x) = self.extras_mut(h) {
+                        x.zebra_notifications += 1;
+                    }
                 }
             }
             Command::Stats(reply) => {
-                let _ = reply.send(self.stats);
+                let _ = reply.send(EngineStats {
+                    lateness: self.ep.lateness(),
+                    ..self.stats
+                });
             }
-            Command::ClearStats => self.stats = Default::default(),
+            Command::ClearStats => {
+                self.stats = EngineStats::default();
+                self.ep.clear_lateness();
+            }
             // Handled by the loop, which must stop after it.
             Command::Shutdown(_) => {}
         }
+        self.after();
     }
 
-    fn new_auth(&mut self, spec: &Option<AuthSpec>) -> Result<Option<AuthState>, ()> {
-        let Some(a) = spec else {
-            return Ok(None);
+    fn upsert(&mut self, spec: SessionSpec, now: Instant) {
+        let existed = self.ep.find(&spec.key).is_some();
+        let config = SessionConfig {
+            key: spec.key,
+            params: spec.params,
+            auth: spec.auth,
+            minimum_ttl: spec.minimum_ttl,
         };
-        match AuthKey::new(a.auth_type, a.key_id, &a.secret) {
-            // §6.7.3: the initial transmit sequence number should be random.
-            Ok(key) => Ok(Some(AuthState::new(key, self.rng.gen()))),
+        let h = match self.ep.upsert(config, now) {
+            Ok(h) => h,
             Err(e) => {
                 error!("BFD auth key rejected: {e:?}");
-                Err(())
-            }
-        }
-    }
-
-    fn new_discr(&mut self) -> u32 {
-        loop {
-            let d: u32 = self.rng.gen();
-            if d != 0 && !self.table.contains_discr(d) {
-                return d;
-            }
-        }
-    }
-
-    fn upsert(&mut self, mut spec: SessionSpec, now: Instant) {
-        spec.params.auth = spec.auth.is_some();
-        if let Some(slot) = self.table.by_key(&spec.key) {
-            let auth_changed = self
-                .table
-                .get(slot)
-                .is_some_and(|e| e.spec.auth != spec.auth);
-            let new_auth = if auth_changed {
-                match self.new_auth(&spec.auth) {
-                    Ok(a) => Some(a),
-                    Err(()) => return,
-                }
-            } else {
-                None
-            };
-            let Some(e) = self.table.get_mut(slot) else {
                 return;
-            };
-            if let Some(a) = new_auth {
-                e.auth = a.map(Box::new);
             }
-            let actions = e.session.set_params(spec.params, now);
-            e.spec = spec;
-            self.apply(slot, actions, now);
-            return;
+        };
+        let i = h.index();
+        if self.extras.len() <= i {
+            self.extras.resize_with(i + 1, || None);
         }
-        let Ok(auth) = self.new_auth(&spec.auth) else {
-            return;
-        };
-        let discr = self.new_discr();
-        let session = Session::new(discr, spec.params, self.rng.gen(), now);
-        debug!(
-            "BFD session {:?} created, local discriminator {discr}",
-            spec.key
-        );
-        let entry = Entry {
-            dest: dest_addr(spec.key.peer, spec.key.multihop, 0),
-            connected: false,
-            spec,
-            session,
-            auth: auth.map(Box::new),
-            counters: SessionCounters::default(),
-            enabled: false,
-            path_downed: false,
-            ifindex: None,
-            socket: None,
-            src_port: next_src_port(),
-            armed: None,
-            notify_pending: None,
-        };
-        let slot = self.table.insert(entry);
-        self.refresh_path(slot, now);
-    }
-
-    fn remove(&mut self, key: &SessionKey, now: Instant) {
-        let Some(slot) = self.table.by_key(key) else {
-            return;
-        };
-        if let Some(mut e) = self.table.remove(slot) {
-            self.notify.forget(&e, slot);
-            send_admin_down(&mut e, now, &mut self.extra, &mut self.stats.tx);
-            debug!("BFD session {:?} removed", e.spec.key);
+        let notified = self.extras_mut(h).map_or(0, |x| x.zebra_notifications);
+        self.extras[i] = Some(Extras {
+            handle: h,
+            configured: spec.configured,
+            echo_mode: spec.echo_mode,
+            echo_transmit_interval: spec.echo_transmit_interval,
+            zebra_notifications: notified,
+        });
+        if !existed {
+            if let Some(s) = self.ep.get(h) {
+                debug!(
+                    "BFD session {:?} created, local discriminator {}",
+                    s.config.key,
+                    s.session.local_discr()
+                );
+            }
+            self.path.attach(h, &mut self.ep, now);
+            self.path.size_for(self.ep.len());
         }
     }
-}
 
-/// What the control plane may see of one session.
-fn snapshot(e: &Entry, now: Instant) -> SessionSnapshot {
-    let s = &e.session;
-    SessionSnapshot {
-        spec: e.spec.clone(),
-        local_discr: s.local_discr(),
-        remote_discr: s.remote_discr(),
-        state: s.state(),
-        local_diag: s.local_diag(),
-        remote_diag: s.remote_diag(),
-        since_change: now.saturating_duration_since(s.last_state_change()),
-        remote_detect_mult: s.remote_detect_mult(),
-        remote_desired_min_tx: s.remote_desired_min_tx(),
-        remote_required_min_rx: s.remote_required_min_rx(),
-        remote_required_min_echo_rx: s.remote_required_min_echo_rx(),
-        counters: e.counters,
-        enabled: e.enabled,
+    /// Drop counters by reason: the endpoint's §6.8.6 checks, then the rest
+    /// in a fixed order (names are stable: `show thread cpu` prints them).
+    fn counters(&self) -> EngineCounters {
+        let ep = self.ep.counters();
+        let p = self.path.counters();
+        let rest = [
+            ("rx_truncated", p.rx_truncated),
+            ("rx_no_source", p.rx_no_source),
+            ("session_disabled", ep.session_disabled),
+            ("socket_error", p.socket_errors + self.loop_errors),
+            ("tx_error", p.tx_errors),
+            ("notify_deferred", ep.events_deferred),
+            ("notify_flushed", ep.events_flushed),
+            ("rx_backlog", p.rx_backlog),
+        ];
+        EngineCounters {
+            by_reason: ep.rx_errors.iter().chain(rest).collect(),
+        }
+    }
+
+    /// What the control plane may see of one session.
+    fn snapshot(&self, s: &SessionRef<'_>, now: Instant) -> SessionSnapshot {
+        let x = self
+            .extras
+            .get(s.handle.index())
+            .and_then(Option::as_ref)
+            .filter(|x| x.handle == s.handle);
+        let ss = s.session;
+        SessionSnapshot {
+            spec: SessionSpec {
+                key: s.config.key.clone(),
+                params: s.config.params,
+                auth: s.config.auth.clone(),
+                minimum_ttl: s.config.minimum_ttl,
+                configured: x.is_none_or(|x| x.configured),
+                echo_mode: x.is_some_and(|x| x.echo_mode),
+                echo_transmit_interval: x.map_or(50_000, |x| x.echo_transmit_interval),
+            },
+            local_discr: ss.local_discr(),
+            remote_discr: ss.remote_discr(),
+            state: ss.state(),
+            local_diag: ss.local_diag(),
+            remote_diag: ss.remote_diag(),
+            since_change: now.saturating_duration_since(ss.last_state_change()),
+            remote_detect_mult: ss.remote_detect_mult(),
+            remote_desired_min_tx: ss.remote_desired_min_tx(),
+            remote_required_min_rx: ss.remote_required_min_rx(),
+            remote_required_min_echo_rx: ss.remote_required_min_echo_rx(),
+            counters: SessionCounters {
+                control_input: s.counters.control_input,
+                control_output: s.counters.control_output,
+                echo_input: 0,
+                echo_output: 0,
+                session_up: s.counters.session_up,
+                session_down: s.counters.session_down,
+                zebra_notifications: x.map_or(0, |x| x.zebra_notifications),
+            },
+            enabled: s.enabled,
+        }
     }
 }

@@ -2,25 +2,17 @@
 //! view, sent by the control plane as `Command::Links`): whether a session's
 //! path exists, so it may run on the wire, and which interface it is bound to.
 
-use std::collections::HashMap;
-
 use super::{LinkInfo, SessionKey};
 
-/// The last link set received, with an index → name map for packet demux.
+/// The last link set received.
 #[derive(Debug, Default)]
 pub struct LinkTable {
     links: Vec<LinkInfo>,
-    names: HashMap<u32, String>,
 }
 
 impl LinkTable {
     pub fn new(links: Vec<LinkInfo>) -> LinkTable {
-        let names = links.iter().map(|l| (l.ifindex, l.name.clone())).collect();
-        LinkTable { links, names }
-    }
-
-    pub fn name_of(&self, ifindex: u32) -> Option<&str> {
-        self.names.get(&ifindex).map(String::as_str)
+        LinkTable { links }
     }
 
     pub fn links(&self) -> &[LinkInfo] {

@@ -3,15 +3,15 @@
 //! (commands in) and the notification channel (state changes out), so no
 //! control-plane work ever delays a packet.
 //!
-//! Files: `thread.rs` the event loop, `commands.rs` the commands, `rx.rs` the
-//! receive path, `tx.rs` transmission and applying session actions,
-//! `notify.rs` the bounded, coalescing notification channel,
-//! `table.rs` the session table, `timers.rs` the deadline heap, `links.rs`
-//! path readiness, `sockets.rs` sockets and fds, `wire.rs` the calls into
-//! packet/auth.
+//! The protocol itself — sessions, demultiplexing, the §6.8.6 reception
+//! procedure, timers and coalesced state events — is the sans-IO
+//! `bfd::Endpoint`; the engine drives it. Files: `thread.rs` the event loop,
+//! `core.rs` what a turn works on (endpoint, data path, notifications),
+//! `commands.rs` the commands, `path.rs` the data-path seam, `udp.rs` the
+//! kernel UDP data path, `links.rs` path readiness, `sockets.rs` sockets and
+//! fds, `stats.rs` handler accounting, `tuning.rs` --realtime and buffers.
 //!
-//! Choices: timers are a binary heap with lazy invalidation (see
-//! `timers.rs`); the loop sleeps in epoll_pwait2 with the next deadline as a
+//! Choices: the loop sleeps in epoll_pwait2 with the next deadline as a
 //! nanosecond timeout and paces busy turns (`tuning.rs`); receive is recvmmsg
 //! in batches into buffers allocated once, on listeners whose receive buffer
 //! grows with the session count; transmit uses one connect()ed socket per
@@ -26,19 +26,17 @@
 #[doc(hidden)]
 pub mod bench;
 mod commands;
+mod core;
 mod links;
-mod notify;
-mod rx;
+pub mod path;
 mod sockets;
 mod stats;
-mod table;
 mod thread;
-mod timers;
 mod tuning;
-mod tx;
-mod wire;
+mod udp;
 
-pub use notify::{notification_channel, NOTIFY_CAPACITY};
+pub use bfd::endpoint::{LatenessStats, LATENESS_BOUNDS_US};
+pub use bfd::{AuthSpec, SessionKey};
 pub use tuning::{EngineTuning, Realtime};
 
 use std::net::IpAddr;
@@ -46,30 +44,8 @@ use std::os::fd::{AsRawFd, OwnedFd};
 use std::sync::{mpsc, Arc};
 use std::time::Duration;
 
-use crate::auth::AuthType;
 use crate::packet::{Diag, State};
 use crate::session::SessionParams;
-
-/// Identity of a session as FRR keys it (peer, local, interface, vrf, multihop).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct SessionKey {
-    pub peer: IpAddr,
-    /// Local address; None = unspecified (single-hop only).
-    pub local: Option<IpAddr>,
-    /// Interface name; None = any (single-hop only).
-    pub ifname: Option<String>,
-    /// VRF name; "default" for the default VRF.
-    pub vrf: String,
-    pub multihop: bool,
-}
-
-/// Authentication for one session: validated by config before it gets here.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AuthSpec {
-    pub auth_type: AuthType,
-    pub key_id: u8,
-    pub secret: Vec<u8>,
-}
 
 /// Everything needed to create or reconfigure a session.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -147,6 +123,24 @@ pub struct SessionSnapshot {
     pub enabled: bool,
 }
 
+/// Default notification channel capacity. Fixed rather than sized by
+/// session count (the channel exists before any session): it holds a Down
+/// and an Up for 2000 sessions flapping at once before the endpoint defers
+/// and coalesces, and at about 150 bytes per queued notification stays
+/// under 1 MB when full. tokio allocates the queue in small blocks as used,
+/// so idle costs nothing.
+pub const NOTIFY_CAPACITY: usize = 4096;
+
+/// The engine's notification channel with room for `capacity` (at least 1).
+pub fn notification_channel(
+    capacity: usize,
+) -> (
+    tokio::sync::mpsc::Sender<Notification>,
+    tokio::sync::mpsc::Receiver<Notification>,
+) {
+    tokio::sync::mpsc::channel(capacity.max(1))
+}
+
 /// Engine-wide drop counters for packets that matched no session or failed a
 /// check, by reason (names are stable: they show in `show bfd` extensions).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -169,21 +163,6 @@ pub struct HandlerStats {
     pub cpu_max_ns: u64,
     pub wall_total_ns: u64,
     pub wall_max_ns: u64,
-}
-
-/// Upper bounds (exclusive, µs) of the lateness histogram buckets; the
-/// last bucket holds everything at or above the last bound.
-pub const LATENESS_BOUNDS_US: [u64; 4] = [100, 1_000, 5_000, 20_000];
-
-/// How late session timeouts ran: now − deadline when each was handled.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct LatenessStats {
-    pub count: u64,
-    pub sum_ns: u64,
-    pub max_ns: u64,
-    /// Counts per bucket of `LATENESS_BOUNDS_US` (<100 µs, <1 ms, <5 ms,
-    /// <20 ms, >=20 ms).
-    pub histogram: [u64; 5],
 }
 
 /// The engine thread's own accounting, for `show thread cpu`.

@@ -1,12 +1,12 @@
 //! Accounting of the engine thread's own work for `show thread cpu`: events
-//! handled, CPU and wall time per handler kind, and how late session
-//! timeouts run. Plain integer updates on the engine core, no allocation or
+//! handled, CPU and wall time per handler kind (how late session timeouts
+//! run is counted by the endpoint). Plain integer updates, no allocation or
 //! locks; clocks are read once per batch (a CPU clock read is a syscall, so
 //! never per packet) and only when the batch did work.
 
 use std::time::{Duration, Instant};
 
-use super::{HandlerStats, LatenessStats, LATENESS_BOUNDS_US};
+use super::HandlerStats;
 
 /// This thread's CPU time in ns (0 if the clock cannot be read).
 pub fn thread_cpu_ns() -> u64 {
@@ -69,41 +69,9 @@ impl HandlerStats {
     }
 }
 
-impl LatenessStats {
-    /// A timeout due at `deadline` ran at `now`.
-    pub fn record(&mut self, deadline: Instant, now: Instant) {
-        let late = ns(now.saturating_duration_since(deadline));
-        self.count += 1;
-        self.sum_ns = self.sum_ns.saturating_add(late);
-        self.max_ns = self.max_ns.max(late);
-        let us = late / 1_000;
-        let bucket = LATENESS_BOUNDS_US
-            .iter()
-            .position(|&b| us < b)
-            .unwrap_or(LATENESS_BOUNDS_US.len());
-        self.histogram[bucket] += 1;
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn lateness_buckets_and_sums() {
-        let mut l = LatenessStats::default();
-        let d = Instant::now();
-        for us in [0u64, 99, 100, 999, 4_999, 19_999, 20_000, 500_000] {
-            l.record(d, d + Duration::from_micros(us));
-        }
-        // A deadline in the future counts as on time.
-        l.record(d + Duration::from_millis(1), d);
-        assert_eq!(l.count, 9);
-        assert_eq!(l.histogram, [3, 2, 1, 1, 2]);
-        assert_eq!(l.max_ns, 500_000_000);
-        let sum_us = 99 + 100 + 999 + 4_999 + 19_999 + 20_000 + 500_000;
-        assert_eq!(l.sum_ns, sum_us * 1_000);
-    }
 
     #[test]
     fn handler_totals_and_max() {

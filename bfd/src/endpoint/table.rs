@@ -12,44 +12,31 @@
 //! copy of the key with its strings.
 
 use std::collections::HashMap;
-use std::net::{IpAddr, SocketAddr};
+use std::net::IpAddr;
 use std::time::Instant;
 
-use socket2::Socket;
-
-use super::notify::Pending;
-use super::wire::AuthState;
-use super::{SessionCounters, SessionKey, SessionSpec};
+use super::events::Pending;
+use super::SessionCounters;
+use crate::key::{SessionConfig, SessionKey};
 use crate::session::Session;
 
-/// Everything the engine keeps for one session.
+/// Everything the endpoint keeps for one session.
 #[derive(Debug)]
 pub struct Entry {
-    pub spec: SessionSpec,
+    pub config: SessionConfig,
     pub session: Session,
-    /// Boxed: most sessions have none, and it is cold (40 bytes saved).
-    pub auth: Option<Box<AuthState>>,
     pub counters: SessionCounters,
     /// The path is present: the session runs on the wire.
     pub enabled: bool,
     /// `path_down` was called and `path_up` is owed when the path returns.
     pub path_downed: bool,
-    /// Interface index the session is bound to (single-hop with interface).
+    /// Interface index the session is bound to (single-hop with interface):
+    /// a packet for it must arrive there.
     pub ifindex: Option<u32>,
-    /// Transmit socket, open while enabled.
-    pub socket: Option<Socket>,
-    /// Source port, fixed for the session's life.
-    pub src_port: u16,
-    /// Peer address and BFD port, precomputed for sendto (a SocketAddr, not
-    /// socket2's 136-byte SockAddr: 100 bytes less per session).
-    pub dest: SocketAddr,
-    /// The transmit socket is connect()ed to `dest`: send() reuses the
-    /// socket's cached route instead of a route lookup per packet.
-    pub connected: bool,
     /// Deadline currently in the timer heap (None = not armed).
     pub armed: Option<Instant>,
-    /// State changes deferred while the notification channel was full.
-    pub notify_pending: Option<Pending>,
+    /// State changes not yet handed out, coalesced (see `events.rs`).
+    pub pending: Option<Pending>,
 }
 
 #[derive(Debug, Default)]
@@ -159,7 +146,7 @@ impl Table {
 
     pub fn insert(&mut self, entry: Entry) -> usize {
         let discr = entry.session.local_discr();
-        let peer_key = (entry.spec.key.peer, entry.spec.key.multihop);
+        let peer_key = (entry.config.key.peer, entry.config.key.multihop);
         let slot = match self.free.pop() {
             Some(s) => s,
             None => {
@@ -200,7 +187,7 @@ impl Table {
         s.generation = s.generation.wrapping_add(1);
         self.free.push(slot);
         self.by_discr.remove(&entry.session.local_discr());
-        let peer_key = (entry.spec.key.peer, entry.spec.key.multihop);
+        let peer_key = (entry.config.key.peer, entry.config.key.multihop);
         if self
             .by_peer
             .get_mut(&peer_key)
@@ -234,7 +221,7 @@ impl Table {
             .as_slice()
             .iter()
             .copied()
-            .find(|&slot| self.get(slot).is_some_and(|e| e.spec.key == *key))
+            .find(|&slot| self.get(slot).is_some_and(|e| e.config.key == *key))
     }
 
     /// The session a Your Discriminator = 0 packet belongs to, if any.
@@ -243,7 +230,7 @@ impl Table {
         let mut best: Option<(u8, usize)> = None;
         for &slot in candidates.as_slice() {
             let Some(e) = self.get(slot) else { continue };
-            if let Some(score) = key_match(&e.spec.key, rx) {
+            if let Some(score) = key_match(&e.config.key, rx) {
                 if best.is_none_or(|(b, _)| score > b) {
                     best = Some((score, slot));
                 }
@@ -263,6 +250,7 @@ impl Table {
             .collect()
     }
 
+    #[cfg(test)]
     pub fn entries(&self) -> impl Iterator<Item = &Entry> {
         self.chunks
             .iter()
@@ -326,19 +314,14 @@ mod tests {
     fn entry(k: SessionKey, discr: u32) -> Entry {
         let now = Instant::now();
         Entry {
-            dest: super::super::sockets::dest_addr(k.peer, k.multihop, 0),
-            connected: false,
-            spec: SessionSpec::new(k, Default::default()),
+            config: SessionConfig::new(k, Default::default()),
             session: Session::new(discr, Default::default(), 1, now),
-            auth: None,
             counters: SessionCounters::default(),
             enabled: false,
             path_downed: false,
             ifindex: None,
-            socket: None,
-            src_port: 49152,
             armed: None,
-            notify_pending: None,
+            pending: None,
         }
     }
 
