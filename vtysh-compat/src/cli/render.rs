@@ -5,7 +5,7 @@
 use super::command::{Command, PeerSelector, PeersView};
 use super::reply::{ret, Reply};
 use crate::show;
-use crate::PeerStatus;
+use crate::status::PeerStatus;
 
 fn vrf_filter<'a>(vrf: &'a Option<String>, peers: &'a [PeerStatus]) -> Vec<PeerStatus> {
     peers

@@ -6,7 +6,7 @@ use super::node::{Node, NodePath};
 use super::render::render_show;
 use super::reply::{ret, Answer, Reply, Step};
 use super::session::Session;
-use crate::{PeerState, PeerStatus};
+use crate::status::{PeerState, PeerStatus};
 
 /// A configured session that has heard nothing from its peer yet.
 fn peer(addr: &str, vrf: &str) -> PeerStatus {

@@ -293,7 +293,7 @@ async fn run(session: &mut Session, line: &[u8], backend: &Arc<dyn Backend>) -> 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::PeerStatus;
+    use crate::status::PeerStatus;
     use std::future::Future;
     use std::pin::Pin;
     use std::sync::Mutex;
