@@ -15,7 +15,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{UnixListener, UnixStream};
 
 use crate::cli::{render_show, ret, Answer, Request, Session, Step};
-use crate::PeerStatus;
+use crate::status::PeerStatus;
 
 /// What the vty needs from the daemon.
 pub trait Backend: Send + Sync + 'static {

@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 use crate::json::Json;
-use crate::{PeerState, PeerStatus};
+use crate::status::{PeerState, PeerStatus};
 
 /// FRR's `diag2str`.
 pub fn diag_str(diag: u8) -> &'static str {

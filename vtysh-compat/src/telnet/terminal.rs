@@ -1,18 +1,14 @@
-//! FRR's TCP vty: a telnet terminal in front of the same CLI `Session` and
-//! `Backend` as the unix socket, with FRR 8.4's login rules. A connection
-//! is refused ("Vty password is not set.") unless a `password` is set or
-//! `line vty` has `no login`; otherwise it gets FRR's banner, its four
-//! telnet options (WILL ECHO, WILL SGA, DONT LINEMODE, DO NAWS) and either
-//! "Password: " (three tries) or the prompt. Input is edited in character
-//! mode (echo, backspace); output has CRLF line ends; `exec-timeout` closes
-//! an idle session. The login settings live in a shared [`VtyAuth`], set
-//! from the startup config and from the CONFIG-node commands typed here.
+//! One telnet session: FRR 8.4's login rules (refusal, banner, three
+//! password tries, the enable password), its prompts, the VTY node (`line
+//! vty`) and the CONFIG-node login settings, and every other line through
+//! the same CLI `Session` and `Backend` as the unix socket.
 
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
-use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
-
+use super::auth::{exec_timeout, snapshot, update, SharedAuth, DEFAULT_EXEC_TIMEOUT};
+use super::editor::{crlf, LineEditor};
+use super::options::TELNET_OPTIONS;
 use crate::cli::{self, render_show, ret, Command, Node, Reply, Session, Step};
 use crate::grammar::{split_words, MatchError};
 use crate::server::Backend;
@@ -24,222 +20,9 @@ pub const BANNER: &str = "\nHello, this is FRRouting (version 8.4.4).\n\
                           Copyright 1996-2005 Kunihiro Ishiguro, et al.\n\n";
 /// Printed after the banner when a password will be asked.
 pub const ACCESS: &str = "\nUser Access Verification\n\n";
-/// IAC WILL ECHO, IAC WILL SGA, IAC DONT LINEMODE, IAC DO NAWS.
-pub const TELNET_OPTIONS: &[u8] = &[
-    0xff, 0xfb, 0x01, 0xff, 0xfb, 0x03, 0xff, 0xfe, 0x22, 0xff, 0xfd, 0x1f,
-];
 pub const PASSWORD_PROMPT: &str = "Password: ";
 pub const TOO_MANY: &str = "% Bad passwords, too many failures!\n";
 pub const TOO_MANY_ENABLE: &str = "% Bad enable passwords, too many failures!\n";
-pub const TIMED_OUT: &str = "\nVty connection is timed out.\n";
-/// FRR's VTY_TIMEOUT_DEFAULT: ten minutes.
-pub const DEFAULT_EXEC_TIMEOUT: Duration = Duration::from_secs(600);
-/// How long the refusal may wait for a client that does not read.
-const REFUSAL_WRITE_TIMEOUT: Duration = Duration::from_secs(5);
-/// Longest line kept; further characters are dropped.
-const LINE_MAX: usize = 4096;
-
-/// The `password`, `enable password`, `hostname` and `line vty` settings.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct VtyAuth {
-    pub password: Option<String>,
-    pub enable_password: Option<String>,
-    /// `line vty` / `no login`: sessions start at the prompt.
-    pub no_login: bool,
-    /// `hostname`; the system's name when unset, as FRR.
-    pub hostname: Option<String>,
-    /// `exec-timeout`; zero never times out.
-    pub exec_timeout: Duration,
-}
-
-impl Default for VtyAuth {
-    fn default() -> Self {
-        VtyAuth {
-            password: None,
-            enable_password: None,
-            no_login: false,
-            hostname: None,
-            exec_timeout: DEFAULT_EXEC_TIMEOUT,
-        }
-    }
-}
-
-impl VtyAuth {
-    /// Picks the vty settings out of a bfdd.conf text; everything else is
-    /// the config layer's business. Encrypted (`8`) passwords are skipped:
-    /// checking them needs crypt(3).
-    pub fn from_config_text(text: &str) -> VtyAuth {
-        let mut auth = VtyAuth::default();
-        let mut in_line_vty = false;
-        for raw in text.lines() {
-            let indented = raw.starts_with([' ', '\t']);
-            let words: Vec<&str> = raw.split_whitespace().collect();
-            if !indented {
-                in_line_vty = false;
-            }
-            match words.as_slice() {
-                ["line", "vty"] if !indented => in_line_vty = true,
-                ["password", pw] if !indented => auth.password = Some(pw.to_string()),
-                ["enable", "password", pw] if !indented => {
-                    auth.enable_password = Some(pw.to_string())
-                }
-                ["hostname", name] if !indented => auth.hostname = Some(name.to_string()),
-                ["no", "login"] if in_line_vty => auth.no_login = true,
-                ["login"] if in_line_vty => auth.no_login = false,
-                ["exec-timeout", m, rest @ ..] if in_line_vty => {
-                    if let Some(t) = exec_timeout(m, rest.first().copied()) {
-                        auth.exec_timeout = t;
-                    }
-                }
-                _ => {}
-            }
-        }
-        auth
-    }
-
-    /// The name in prompts.
-    pub fn prompt_host(&self) -> String {
-        if let Some(h) = &self.hostname {
-            return h.clone();
-        }
-        std::fs::read_to_string("/proc/sys/kernel/hostname")
-            .map(|s| s.trim().to_string())
-            .unwrap_or_default()
-    }
-}
-
-fn exec_timeout(min: &str, sec: Option<&str>) -> Option<Duration> {
-    let m: u64 = min.parse().ok().filter(|m| *m <= 35791)?;
-    let s: u64 = match sec {
-        Some(s) => s.parse().ok().filter(|s| *s <= 2_147_483)?,
-        None => 0,
-    };
-    Some(Duration::from_secs(m * 60 + s))
-}
-
-/// The login settings every telnet session reads and the CONFIG node writes.
-pub type SharedAuth = Arc<Mutex<VtyAuth>>;
-
-fn snapshot(auth: &SharedAuth) -> VtyAuth {
-    match auth.lock() {
-        Ok(a) => a.clone(),
-        Err(p) => p.into_inner().clone(),
-    }
-}
-
-fn update(auth: &SharedAuth, f: impl FnOnce(&mut VtyAuth)) {
-    match auth.lock() {
-        Ok(mut a) => f(&mut a),
-        Err(p) => f(&mut p.into_inner()),
-    }
-}
-
-/// `\n` → `\r\n`, as FRR's `buffer_put_crlf` for a terminal.
-pub fn crlf(text: &[u8]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(text.len() + 16);
-    for &b in text {
-        if b == b'\n' {
-            out.push(b'\r');
-        }
-        out.push(b);
-    }
-    out
-}
-
-/// Telnet option bytes and character-mode line editing.
-#[derive(Debug, Default)]
-pub struct LineEditor {
-    line: Vec<u8>,
-    telnet: Telnet,
-    /// The previous byte ended a line with CR: a following LF or NUL is
-    /// the rest of that Enter.
-    after_cr: bool,
-    /// Inside an ESC sequence (arrow keys): bytes left to skip.
-    escape: u8,
-}
-
-#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
-enum Telnet {
-    /// Plain input.
-    #[default]
-    Data,
-    /// After IAC.
-    Command,
-    /// After IAC WILL/WONT/DO/DONT: the option byte.
-    Option,
-    /// Inside IAC SB ... IAC SE (window size and the like).
-    Sub,
-    /// IAC inside a subnegotiation: SE ends it.
-    SubEnd,
-}
-
-impl LineEditor {
-    pub fn new() -> LineEditor {
-        LineEditor::default()
-    }
-
-    /// Takes one byte; echo (when `echo`) goes to `out`. Returns a
-    /// finished line on Enter.
-    pub fn push(&mut self, b: u8, echo: bool, out: &mut Vec<u8>) -> Option<Vec<u8>> {
-        match self.telnet {
-            Telnet::Data => {}
-            Telnet::Command => {
-                self.telnet = match b {
-                    0xfb..=0xfe => Telnet::Option,
-                    0xfa => Telnet::Sub,
-                    // IAC IAC is a literal 0xff: not a character we edit.
-                    _ => Telnet::Data,
-                };
-                return None;
-            }
-            Telnet::Option => {
-                self.telnet = Telnet::Data;
-                return None;
-            }
-            Telnet::Sub => {
-                if b == 0xff {
-                    self.telnet = Telnet::SubEnd;
-                }
-                return None;
-            }
-            Telnet::SubEnd => {
-                self.telnet = if b == 0xf0 { Telnet::Data } else { Telnet::Sub };
-                return None;
-            }
-        }
-        let after_cr = std::mem::take(&mut self.after_cr);
-        if self.escape > 0 {
-            self.escape -= 1;
-            if self.escape == 1 && b != b'[' {
-                self.escape = 0;
-            }
-            return None;
-        }
-        match b {
-            0xff => self.telnet = Telnet::Command,
-            b'\n' | 0 if after_cr => {}
-            b'\r' | b'\n' => {
-                self.after_cr = b == b'\r';
-                return Some(std::mem::take(&mut self.line));
-            }
-            0x08 | 0x7f if !self.line.is_empty() => {
-                self.line.pop();
-                if echo {
-                    out.extend_from_slice(b"\x08 \x08");
-                }
-            }
-            0x1b => self.escape = 2,
-            0x20..=0x7e if self.line.len() < LINE_MAX => {
-                self.line.push(b);
-                if echo {
-                    out.push(b);
-                }
-            }
-            _ => {}
-        }
-        None
-    }
-}
 
 /// Where a telnet session is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -507,118 +290,15 @@ async fn run(session: &mut Session, line: &[u8], backend: &Arc<dyn Backend>) -> 
     }
 }
 
-/// Serves one telnet connection until it closes, fails three logins, says
-/// `exit` in VIEW/ENABLE or idles past `exec-timeout`.
-pub async fn handle_connection<S>(
-    mut stream: S,
-    backend: Arc<dyn Backend>,
-    auth: SharedAuth,
-) -> std::io::Result<()>
-where
-    S: AsyncRead + AsyncWrite + Unpin,
-{
-    let (mut term, hello) = match Terminal::open(auth) {
-        Ok(t) => t,
-        Err(refusal) => {
-            // A client that never reads must not hold the task.
-            let refuse = async {
-                stream.write_all(refusal).await?;
-                stream.shutdown().await
-            };
-            return tokio::time::timeout(REFUSAL_WRITE_TIMEOUT, refuse)
-                .await
-                .unwrap_or(Ok(()));
-        }
-    };
-    stream.write_all(&hello).await?;
-    let mut buf = [0u8; 1024];
-    loop {
-        let limit = term.exec_timeout();
-        let n = if limit.is_zero() {
-            stream.read(&mut buf).await?
-        } else {
-            match tokio::time::timeout(limit, stream.read(&mut buf)).await {
-                Ok(r) => r?,
-                Err(_) => {
-                    stream.write_all(&crlf(TIMED_OUT.as_bytes())).await?;
-                    return stream.shutdown().await;
-                }
-            }
-        };
-        if n == 0 {
-            return Ok(());
-        }
-        let mut out = Vec::new();
-        for &b in &buf[..n] {
-            let echo = term.echo();
-            if let Some(line) = term.editor.push(b, echo, &mut out) {
-                out.extend(term.enter(&line, &backend).await);
-                if term.closing {
-                    stream.write_all(&out).await?;
-                    return stream.shutdown().await;
-                }
-            }
-        }
-        if !out.is_empty() {
-            stream.write_all(&out).await?;
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::PeerStatus;
+    use crate::status::PeerStatus;
     use std::future::Future;
     use std::pin::Pin;
+    use std::sync::Mutex;
 
-    fn edit(input: &[u8], echo: bool) -> (Vec<Vec<u8>>, Vec<u8>) {
-        let mut e = LineEditor::new();
-        let mut out = Vec::new();
-        let lines = input
-            .iter()
-            .filter_map(|&b| e.push(b, echo, &mut out))
-            .collect();
-        (lines, out)
-    }
-
-    #[test]
-    fn enter_is_cr_lf_cr_nul_or_lf() {
-        let (lines, _) = edit(b"a\r\nb\r\0c\nd\r\re\n", false);
-        let want: Vec<&[u8]> = vec![b"a", b"b", b"c", b"d", b"", b"e"];
-        assert_eq!(lines, want);
-    }
-
-    #[test]
-    fn backspace_echo_and_telnet_options() {
-        let (lines, out) = edit(b"abc\x7f\x08\x7f\x7fd\r\n", true);
-        assert_eq!(lines, vec![b"d".to_vec()]);
-        assert_eq!(out, b"abc\x08 \x08\x08 \x08\x08 \x08d");
-        // Options and a NAWS subnegotiation are not input; nothing echoed
-        // while a password is typed.
-        let (lines, out) = edit(
-            b"\xff\xfd\x01x\xff\xfa\x1f\x00\x50\x00\x18\xff\xf0y\x1b[Az\r\n",
-            false,
-        );
-        assert_eq!(lines, vec![b"xyz".to_vec()]);
-        assert!(out.is_empty());
-    }
-
-    #[test]
-    fn settings_from_config_text() {
-        let a = VtyAuth::from_config_text(
-            "hostname r1\npassword zebra\nenable password s3\nbfd\n password no\n!\n\
-             line vty\n exec-timeout 1 30\n no login\n!\n",
-        );
-        assert_eq!(a.hostname.as_deref(), Some("r1"));
-        assert_eq!(a.password.as_deref(), Some("zebra"));
-        assert_eq!(a.enable_password.as_deref(), Some("s3"));
-        assert!(a.no_login);
-        assert_eq!(a.exec_timeout, Duration::from_secs(90));
-        // `no login` outside `line vty` is not ours; encrypted is skipped.
-        let b = VtyAuth::from_config_text("password 8 abc\n no login\n");
-        assert_eq!(b, VtyAuth::default());
-    }
+    use crate::telnet::auth::VtyAuth;
 
     struct NoPeers;
     impl Backend for NoPeers {
