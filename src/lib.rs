@@ -5,6 +5,7 @@
 pub mod auth;
 pub mod config;
 pub mod control;
+pub mod daemon;
 pub mod engine;
 pub mod hub;
 pub mod memory;

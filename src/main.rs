@@ -6,21 +6,6 @@
 //! re-reads the config, SIGUSR1 reopens log files, SIGTERM/SIGINT take every
 //! session AdminDown and exit.
 
-#[path = "daemon/cli.rs"]
-mod cli;
-#[path = "daemon/fdlimit.rs"]
-mod fdlimit;
-#[path = "daemon/logging.rs"]
-mod logging;
-#[path = "daemon/priority.rs"]
-mod priority;
-#[path = "daemon/privs.rs"]
-mod privs;
-#[path = "daemon/process.rs"]
-mod process;
-#[path = "daemon/tcp_vty.rs"]
-mod tcp_vty;
-
 use std::path::Path;
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -32,6 +17,9 @@ use tokio::sync::mpsc::UnboundedReceiver;
 
 use bfdd_rs::config;
 use bfdd_rs::control;
+use bfdd_rs::daemon::cli::{Args, LogTarget, Paths};
+use bfdd_rs::daemon::process::{PidFile, Readiness};
+use bfdd_rs::daemon::{fdlimit, logging, priority, privs, process, tcp_vty};
 use bfdd_rs::engine::{self, Command, EngineOptions, Notification, SessionKey};
 use bfdd_rs::hub::{self, RegistryHandle};
 use bfdd_rs::netlink;
@@ -41,8 +29,6 @@ use bfdd_rs::vty::EngineBackend;
 use bfdd_rs::zapi_glue::ZapiCounters;
 use bfdd_rs::zapi_server;
 use bfdd_rs::zebra::{self, ZebraOptions};
-use cli::{Args, LogTarget, Paths};
-use process::{PidFile, Readiness};
 
 /// How long shutdown waits for the engine to send AdminDown everywhere.
 const SHUTDOWN_WAIT: Duration = Duration::from_secs(3);
