@@ -6,21 +6,6 @@
 //! re-reads the config, SIGUSR1 reopens log files, SIGTERM/SIGINT take every
 //! session AdminDown and exit.
 
-#[path = "daemon/cli.rs"]
-mod cli;
-#[path = "daemon/fdlimit.rs"]
-mod fdlimit;
-#[path = "daemon/logging.rs"]
-mod logging;
-#[path = "daemon/priority.rs"]
-mod priority;
-#[path = "daemon/privs.rs"]
-mod privs;
-#[path = "daemon/process.rs"]
-mod process;
-#[path = "daemon/tcp_vty.rs"]
-mod tcp_vty;
-
 use std::path::Path;
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -28,21 +13,20 @@ use std::time::Duration;
 
 use clap::Parser;
 use tokio::signal::unix::{signal, Signal, SignalKind};
-use tokio::sync::mpsc::UnboundedReceiver;
 
 use bfdd_rs::config;
 use bfdd_rs::control;
-use bfdd_rs::engine::{self, Command, EngineOptions, Notification, SessionKey};
+use bfdd_rs::daemon::cli::{Args, LogTarget, Paths};
+use bfdd_rs::daemon::process::{PidFile, Readiness};
+use bfdd_rs::daemon::{fdlimit, logging, priority, privs, process, tcp_vty};
+use bfdd_rs::engine::{self, Command, EngineOptions};
 use bfdd_rs::hub::{self, RegistryHandle};
 use bfdd_rs::netlink;
-use bfdd_rs::packet::Diag;
 use bfdd_rs::registry::Registry;
 use bfdd_rs::vty::EngineBackend;
 use bfdd_rs::zapi_glue::ZapiCounters;
 use bfdd_rs::zapi_server;
 use bfdd_rs::zebra::{self, ZebraOptions};
-use cli::{Args, LogTarget, Paths};
-use process::{PidFile, Readiness};
 
 /// How long shutdown waits for the engine to send AdminDown everywhere.
 const SHUTDOWN_WAIT: Duration = Duration::from_secs(3);
@@ -234,7 +218,7 @@ async fn run(
         tracing::debug!("cannot lower the control thread's priority: {e}");
     }
     let registry = hub::spawn(Registry::new(), engine.clone(), notify_rx);
-    tokio::spawn(log_notifications(registry.watch_notifications()));
+    tokio::spawn(logging::log_notifications(registry.watch_notifications()));
     let nl_engine = engine.clone();
     tokio::spawn(async move {
         if let Err(e) = netlink::run(nl_engine).await {
@@ -434,93 +418,4 @@ async fn reload(
 fn config_debug(c: &config::Config) -> bool {
     let d = &c.debug;
     d.peer || d.zebra || d.network || d.distributed
-}
-
-async fn log_notifications(mut rx: UnboundedReceiver<Notification>) {
-    while let Some(n) = rx.recv().await {
-        match n {
-            Notification::StateChanged {
-                key,
-                from,
-                to,
-                diag,
-                ..
-            } => tracing::info!(
-                "session {} {:?} -> {:?}, diag {}",
-                describe_key(&key),
-                from,
-                to,
-                diag_text(diag)
-            ),
-        }
-    }
-}
-
-/// `10.0.0.2 (local 10.0.0.1, lo, vrf default)`, with `multihop` when set.
-fn describe_key(k: &SessionKey) -> String {
-    let local = k.local.map_or_else(|| "any".to_string(), |a| a.to_string());
-    let mut s = format!("{} (local {local}", k.peer);
-    if let Some(ifname) = &k.ifname {
-        s.push_str(", ");
-        s.push_str(ifname);
-    }
-    s.push_str(", vrf ");
-    s.push_str(&k.vrf);
-    if k.multihop {
-        s.push_str(", multihop");
-    }
-    s.push(')');
-    s
-}
-
-/// RFC 5880 §4.1 diagnostic names, lower case for log lines.
-fn diag_text(d: Diag) -> String {
-    let name = match d {
-        Diag::NONE => "none",
-        Diag::CONTROL_DETECTION_TIME_EXPIRED => "control detection time expired",
-        Diag::ECHO_FUNCTION_FAILED => "echo function failed",
-        Diag::NEIGHBOR_SIGNALED_SESSION_DOWN => "neighbor signaled session down",
-        Diag::FORWARDING_PLANE_RESET => "forwarding plane reset",
-        Diag::PATH_DOWN => "path down",
-        Diag::CONCATENATED_PATH_DOWN => "concatenated path down",
-        Diag::ADMINISTRATIVELY_DOWN => "administratively down",
-        Diag::REVERSE_CONCATENATED_PATH_DOWN => "reverse concatenated path down",
-        Diag(n) => return format!("{n}"),
-    };
-    name.to_string()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn state_change_text() {
-        let k = SessionKey {
-            peer: "10.0.0.2".parse().expect("addr"),
-            local: Some("10.0.0.1".parse().expect("addr")),
-            ifname: Some("lo".into()),
-            vrf: "default".into(),
-            multihop: false,
-        };
-        assert_eq!(
-            describe_key(&k),
-            "10.0.0.2 (local 10.0.0.1, lo, vrf default)"
-        );
-        let mh = SessionKey {
-            ifname: None,
-            local: None,
-            multihop: true,
-            ..k
-        };
-        assert_eq!(
-            describe_key(&mh),
-            "10.0.0.2 (local any, vrf default, multihop)"
-        );
-        assert_eq!(
-            diag_text(Diag::CONTROL_DETECTION_TIME_EXPIRED),
-            "control detection time expired"
-        );
-        assert_eq!(diag_text(Diag(31)), "31");
-    }
 }

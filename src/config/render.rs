@@ -7,7 +7,7 @@
 
 use std::fmt::Write;
 
-use super::{Config, PeerConfig, Settings, DEFAULT_AUTH_KEY_ID, DEFAULT_VRF};
+use super::model::{Config, PeerConfig, Settings, DEFAULT_AUTH_KEY_ID, DEFAULT_VRF};
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Kind {
@@ -16,7 +16,15 @@ enum Kind {
     Profile,
 }
 
-pub(super) fn render(cfg: &Config) -> String {
+impl Config {
+    /// FRR 8.4's running-config text for bfdd: `debug bfd` lines, then the
+    /// `bfd` block with defaults suppressed; our auth lines close each node.
+    pub fn render(&self) -> String {
+        render(self)
+    }
+}
+
+fn render(cfg: &Config) -> String {
     let mut out = String::new();
     let d = &cfg.debug;
     for (on, name) in [

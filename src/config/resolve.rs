@@ -7,11 +7,19 @@
 //! authentication follows the same rule as a whole: the peer's if it has
 //! one, else the existing profile's.
 
-use super::{Config, PeerConfig, Settings, DEFAULT_MINIMUM_TTL};
+use super::model::{Config, PeerConfig, Settings, DEFAULT_MINIMUM_TTL};
 use crate::engine::{AuthSpec, SessionKey, SessionSpec};
 use crate::session::SessionParams;
 
-pub(super) fn session_specs(cfg: &Config) -> Vec<SessionSpec> {
+impl Config {
+    /// The engine's view of every configured peer, after FRR's profile
+    /// override rule (see above).
+    pub fn session_specs(&self) -> Vec<SessionSpec> {
+        session_specs(self)
+    }
+}
+
+fn session_specs(cfg: &Config) -> Vec<SessionSpec> {
     cfg.peers.iter().map(|p| session_spec(cfg, p)).collect()
 }
 

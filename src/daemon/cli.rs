@@ -11,6 +11,10 @@ use clap::{ArgAction, Parser};
 
 pub const SYSCONF_DIR: &str = "/etc/frr";
 pub const STATE_DIR: &str = "/var/run/frr";
+/// FRR's default user and group (`--enable-user`/`--enable-group`), for
+/// `-u`/`-g` left out; the privilege drop takes them from `Args`.
+pub const DEFAULT_USER: &str = "frr";
+pub const DEFAULT_GROUP: &str = "frr";
 
 #[derive(Parser, Debug, Clone, PartialEq)]
 #[command(
@@ -259,12 +263,12 @@ impl fmt::Display for LogTarget {
 impl Args {
     /// The user to switch to: `-u`, else FRR's default.
     pub fn user(&self) -> &str {
-        self.user.as_deref().unwrap_or(super::privs::DEFAULT_USER)
+        self.user.as_deref().unwrap_or(DEFAULT_USER)
     }
 
     /// The group to switch to: `-g`, else FRR's default.
     pub fn group(&self) -> &str {
-        self.group.as_deref().unwrap_or(super::privs::DEFAULT_GROUP)
+        self.group.as_deref().unwrap_or(DEFAULT_GROUP)
     }
 
     /// Options accepted for compatibility whose function is not built yet,

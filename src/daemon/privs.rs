@@ -25,9 +25,6 @@ use nix::unistd::{Gid, Group, Uid, User};
 
 use super::cli::{Args, LogTarget, Paths};
 
-/// FRR's default user and group (`--enable-user`/`--enable-group`).
-pub const DEFAULT_USER: &str = "frr";
-pub const DEFAULT_GROUP: &str = "frr";
 /// FRR's vty group (`--enable-vty-group`), added when the user belongs to it.
 pub const VTY_GROUP: &str = "frrvty";
 

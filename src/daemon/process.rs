@@ -13,7 +13,7 @@ use nix::errno::Errno;
 use nix::fcntl::{Flock, FlockArg};
 use nix::unistd::{fork, pipe, setsid, ForkResult};
 
-use bfdd_rs::config::{self, Config, ConfigError};
+use crate::config::{self, Config, ConfigError};
 
 /// What start-up found about the config file, to log once logging runs.
 #[derive(Debug, Clone, PartialEq, Eq)]

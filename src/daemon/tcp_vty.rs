@@ -25,7 +25,6 @@ pub const BFDD_VTY_PORT: u16 = 2617;
 
 /// The bytes FRR 8.4.4 bfdd sends on a TCP vty connection when no
 /// password is configured (observed on the wire).
-#[allow(dead_code)]
 pub const NO_PASSWORD: &[u8] = telnet::NO_PASSWORD;
 
 /// FRR's listen backlog for the vty.
