@@ -31,6 +31,8 @@ mod links;
 pub mod path;
 mod sockets;
 mod stats;
+#[cfg(test)]
+mod tests;
 mod thread;
 mod tuning;
 mod udp;

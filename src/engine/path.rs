@@ -60,4 +60,7 @@ pub trait DataPath: Send {
     fn size_for(&mut self, sessions: usize);
 
     fn counters(&self) -> PathCounters;
+
+    /// For tests that look inside one implementation.
+    fn as_any(&self) -> &dyn std::any::Any;
 }

@@ -96,6 +96,28 @@ impl KernelUdp {
         Ok(path)
     }
 
+    /// A data path with no listeners (tests of the transmit side).
+    #[cfg(test)]
+    pub fn without_listeners() -> KernelUdp {
+        KernelUdp {
+            listeners: Vec::new(),
+            batch: RxBatch::new(),
+            links: None,
+            tx: Vec::new(),
+            retry_open_at: None,
+            counters: PathCounters::default(),
+            rcvbuf_sized: 0,
+        }
+    }
+
+    /// The session's source port and bound interface, and whether its
+    /// socket is open (tests).
+    #[cfg(test)]
+    pub fn inspect(&self, h: Handle) -> Option<(u16, Option<u32>, bool)> {
+        let p = self.tx.get(h.index())?.as_ref()?;
+        Some((p.src_port, p.ifindex, p.socket.is_some()))
+    }
+
     fn path_mut(&mut self, h: Handle) -> Option<&mut TxPath> {
         self.tx
             .get_mut(h.index())?
@@ -312,6 +334,10 @@ impl DataPath for KernelUdp {
 
     fn counters(&self) -> PathCounters {
         self.counters
+    }
+
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
     }
 }
 
