@@ -4,15 +4,11 @@
 
 pub mod auth;
 pub mod config;
-pub mod control;
 pub mod engine;
+pub mod frr;
 pub mod hub;
 pub mod memory;
 pub mod netlink;
 pub mod packet;
 pub mod registry;
 pub mod session;
-pub mod vty;
-pub mod zapi_glue;
-pub mod zapi_server;
-pub mod zebra;

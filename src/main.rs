@@ -31,16 +31,16 @@ use tokio::signal::unix::{signal, Signal, SignalKind};
 use tokio::sync::mpsc::UnboundedReceiver;
 
 use bfdd_rs::config;
-use bfdd_rs::control;
 use bfdd_rs::engine::{self, Command, EngineOptions, Notification, SessionKey};
+use bfdd_rs::frr::bfdd_sock as control;
+use bfdd_rs::frr::vty::EngineBackend;
+use bfdd_rs::frr::zapi_glue::ZapiCounters;
+use bfdd_rs::frr::zapi_server;
+use bfdd_rs::frr::zebra::{self, ZebraOptions};
 use bfdd_rs::hub::{self, RegistryHandle};
 use bfdd_rs::netlink;
 use bfdd_rs::packet::Diag;
 use bfdd_rs::registry::Registry;
-use bfdd_rs::vty::EngineBackend;
-use bfdd_rs::zapi_glue::ZapiCounters;
-use bfdd_rs::zapi_server;
-use bfdd_rs::zebra::{self, ZebraOptions};
 use cli::{Args, LogTarget, Paths};
 use process::{PidFile, Readiness};
 

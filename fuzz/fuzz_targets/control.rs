@@ -7,11 +7,11 @@
 //! error-free pass; rendered JSON must parse back.
 #![no_main]
 
-use bfdd_rs::control::codec::{FrameDecoder, HEADER_LEN, MAX_PAYLOAD};
-use bfdd_rs::control::json;
-use bfdd_rs::control::notify;
-use bfdd_rs::control::request::{self, ListKind, PeerConfig};
-use bfdd_rs::control::{ConfigOp, ControlSessionInfo};
+use bfdd_rs::frr::bfdd_sock::codec::{FrameDecoder, HEADER_LEN, MAX_PAYLOAD};
+use bfdd_rs::frr::bfdd_sock::json;
+use bfdd_rs::frr::bfdd_sock::notify;
+use bfdd_rs::frr::bfdd_sock::request::{self, ListKind, PeerConfig};
+use bfdd_rs::frr::bfdd_sock::{ConfigOp, ControlSessionInfo};
 use bfdd_rs::packet::{Diag, State};
 use libfuzzer_sys::fuzz_target;
 

@@ -417,7 +417,7 @@ impl VtyLogging {
     }
 }
 
-impl bfdd_rs::vty::DaemonControl for VtyLogging {
+impl bfdd_rs::frr::vty::DaemonControl for VtyLogging {
     fn debug_changed(&self, any: bool) {
         self.levels.set_config_debug(any);
     }
@@ -631,7 +631,7 @@ mod tests {
         let _ = std::fs::remove_dir_all(&dir);
     }
 
-    use bfdd_rs::vty::DaemonControl;
+    use bfdd_rs::frr::vty::DaemonControl;
 
     fn vty_logging(perm: bool) -> VtyLogging {
         let (_layer, handle) = reload::Layer::<Targets, Registry>::new(filter(LevelFilter::INFO));

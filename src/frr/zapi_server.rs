@@ -17,9 +17,9 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{UnixListener, UnixStream};
 use zapi::{Frame, Framer, FrrVersion, Message};
 
+use crate::frr::zapi_glue::{key_of, request_of, status_update, VrfTable, ZapiCounters};
 use crate::hub::RegistryHandle;
 use crate::registry::{ClientId, Source};
-use crate::zapi_glue::{key_of, request_of, status_update, VrfTable, ZapiCounters};
 
 /// Default path of the socket.
 pub const DEFAULT_PATH: &str = "/var/run/frr/bfdd-zapi.sock";

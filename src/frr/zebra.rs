@@ -25,9 +25,9 @@ use tokio::net::UnixStream;
 use tokio::sync::mpsc::UnboundedReceiver;
 use zapi::{Frame, Framer, FrrVersion, Hello, Message, Replay, VRF_DEFAULT};
 
+use crate::frr::zapi_glue::{key_of, request_of, status_update, VrfTable, ZapiCounters};
 use crate::hub::RegistryHandle;
 use crate::registry::{ClientId, Source, StatusEvent};
-use crate::zapi_glue::{key_of, request_of, status_update, VrfTable, ZapiCounters};
 
 /// How the client connects and retries.
 #[derive(Debug, Clone)]
