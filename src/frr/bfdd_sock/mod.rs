@@ -52,9 +52,10 @@ pub type BoxFuture<T> = Pin<Box<dyn Future<Output = T> + Send + 'static>>;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct ConnId(pub u64);
 
-/// One peer object of a REQUEST_ADD / REQUEST_DEL, validated. The key is
-/// already resolved: when the request names a label that exists, the key
-/// is that session's key (FRR looks labels up first). Timers are what the
+/// One peer object of a bfdd.sock request, validated (`request::read_peer`;
+/// FRR's `struct bfd_peer_cfg`). Once the server hands it on, the key is
+/// resolved: when the request names a label that exists, the key is that
+/// session's key (FRR looks labels up first). Timers are what the
 /// client sent, unvalidated and in milliseconds, `None` when absent (FRR
 /// then keeps the session's current or default value); the backend checks
 /// ranges and refuses with an `Err`.
