@@ -18,10 +18,10 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 
 use super::adapt;
-use super::{
-    BoxFuture, ConfigOp, ConnId, ControlBackend, ControlEvent, ControlEvents, ControlSessionInfo,
-    PeerRequest,
+use super::backend::{
+    BoxFuture, ConfigOp, ConnId, ControlBackend, ControlEvent, ControlSessionInfo, PeerRequest,
 };
+use super::server::ControlEvents;
 use crate::config::Settings;
 use crate::engine::{EngineHandle, Notification, SessionKey};
 use crate::hub::{RegistryHandle, SessionInfo};

@@ -9,8 +9,8 @@
 use std::fmt;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
+use super::backend::PeerRequest;
 use super::json::{self, Json, JsonError};
-use super::PeerRequest;
 use crate::engine::SessionKey;
 
 /// The VRF of a peer object without `vrf-name` (or with an empty one).

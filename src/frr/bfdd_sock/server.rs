@@ -20,11 +20,11 @@ use tokio::net::unix::{OwnedReadHalf, OwnedWriteHalf};
 use tokio::net::{UnixListener, UnixStream};
 use tokio::sync::{mpsc, Notify};
 
+use super::backend::{ConfigOp, ConnId, ControlBackend, ControlEvent, ControlSessionInfo};
 use super::codec::{self, Frame, FrameDecoder, FrameError};
 use super::json::Json;
 use super::notify::{self, NOTIFY_CONFIG, NOTIFY_PEER_STATE};
 use super::request::{self, ListKind, PeerBase, PeerError};
-use super::{ConfigOp, ConnId, ControlBackend, ControlEvent, ControlSessionInfo};
 use crate::engine::SessionKey;
 
 /// Notifications a client may leave unread before it is disconnected; FRR
