@@ -15,7 +15,7 @@ use std::os::unix::net::UnixStream;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
-use bfdd_rs::control::codec::{
+use bfdd_rs::frr::bfdd_sock::codec::{
     self, FrameDecoder, MSG_NOTIFY, MSG_NOTIFY_ADD, MSG_NOTIFY_DEL, MSG_REQUEST_ADD,
     MSG_REQUEST_DEL, MSG_RESPONSE,
 };

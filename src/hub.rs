@@ -1,8 +1,10 @@
 //! The control-plane task that owns the `Registry`: every request source
 //! (config reloads, the zebra client, direct ZAPI connections, bfdd.sock
-//! connections) talks to it through a cloneable `RegistryHandle`, and it
-//! alone feeds the engine commands and turns engine notifications into
-//! status events for the sources subscribed to them. One task, one owner:
+//! connections, the vty) talks to it through a cloneable `RegistryHandle`,
+//! and it alone feeds the engine commands and turns engine notifications
+//! into status events for the sources subscribed to them. Queries and
+//! clears for the engine (snapshots, counters, stats) pass through it too,
+//! so a query sees every change asked for before it. One task, one owner:
 //! requests from all sources are applied in arrival order, without locks.
 //!
 //! For a new kind of client (e.g. bfdd.sock): pick a `Source` with a
@@ -18,7 +20,10 @@ use tokio::sync::mpsc::{unbounded_channel, Receiver, UnboundedReceiver, Unbounde
 use tokio::sync::oneshot;
 
 use crate::config::Config;
-use crate::engine::{Command, EngineHandle, Notification, SessionKey, SessionSpec};
+use crate::engine::{
+    Command, EngineCounters, EngineHandle, EngineStats, Notification, SessionKey, SessionSnapshot,
+    SessionSpec,
+};
 use crate::packet::State;
 use crate::registry::{self, ClientId, Outcome, Registry, Request, Source, StatusEvent};
 
@@ -45,6 +50,9 @@ enum Msg {
     Subscribe(Source, UnboundedSender<StatusEvent>),
     Watch(UnboundedSender<Notification>),
     Sessions(oneshot::Sender<Vec<SessionInfo>>),
+    /// A query or clear for the engine, built only by the handle's methods:
+    /// the engine answers the query's own reply channel.
+    Engine(Command),
 }
 
 /// Cheap to clone; every method only queues a message (no await needed
@@ -117,6 +125,50 @@ impl RegistryHandle {
         let (tx, rx) = oneshot::channel();
         if self.tx.send(Msg::Sessions(tx)).is_err() {
             return Vec::new();
+        }
+        rx.await.unwrap_or_default()
+    }
+
+    /// Every engine session as the engine sees it now, in the engine's
+    /// order (empty when the engine is gone).
+    pub async fn snapshots(&self) -> Vec<SessionSnapshot> {
+        self.ask(Command::Snapshot).await
+    }
+
+    /// The engine session with exactly this key (None when there is none
+    /// or the engine is gone).
+    pub async fn snapshot_of(&self, key: SessionKey) -> Option<SessionSnapshot> {
+        self.ask(|tx| Command::SnapshotOf(key, tx)).await
+    }
+
+    /// The engine's drop and error counters by reason (empty when the
+    /// engine is gone).
+    pub async fn engine_counters(&self) -> EngineCounters {
+        self.ask(Command::Counters).await
+    }
+
+    /// The engine thread's handler and lateness figures (zero when the
+    /// engine is gone).
+    pub async fn engine_stats(&self) -> EngineStats {
+        self.ask(Command::Stats).await
+    }
+
+    /// Zero one session's packet counters (`clear bfd peer ... counters`).
+    pub fn clear_counters(&self, key: SessionKey) {
+        let _ = self.tx.send(Msg::Engine(Command::ClearCounters(key)));
+    }
+
+    /// Zero the engine thread's figures (`clear thread cpu`).
+    pub fn clear_stats(&self) {
+        let _ = self.tx.send(Msg::Engine(Command::ClearStats));
+    }
+
+    /// Send the engine the query `cmd` builds around a reply channel; the
+    /// default when the task or the engine is gone.
+    async fn ask<T: Default>(&self, cmd: impl FnOnce(oneshot::Sender<T>) -> Command) -> T {
+        let (tx, rx) = oneshot::channel();
+        if self.tx.send(Msg::Engine(cmd(tx))).is_err() {
+            return T::default();
         }
         rx.await.unwrap_or_default()
     }
@@ -242,6 +294,11 @@ impl Task {
                     })
                     .collect();
                 let _ = reply.send(v);
+            }
+            // A gone engine drops the reply channel with the command: the
+            // caller gets its default, as a query to a gone engine always did.
+            Msg::Engine(cmd) => {
+                let _ = self.engine.send(cmd);
             }
         }
     }

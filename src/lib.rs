@@ -3,17 +3,13 @@
 //! share one implementation; `main.rs` only wires them together.
 
 pub mod config;
-pub mod control;
 pub mod daemon;
 pub mod engine;
+pub mod frr;
 pub mod hub;
 pub mod memory;
 pub mod netlink;
 pub mod registry;
-pub mod vty;
-pub mod zapi_glue;
-pub mod zapi_server;
-pub mod zebra;
 
 /// The protocol crate's modules under their old paths, for the daemon's own
 /// modules and tests.

@@ -15,18 +15,18 @@ use clap::Parser;
 use tokio::signal::unix::{signal, Signal, SignalKind};
 
 use bfdd_rs::config;
-use bfdd_rs::control;
 use bfdd_rs::daemon::cli::{Args, LogTarget, Paths};
 use bfdd_rs::daemon::process::{PidFile, Readiness};
 use bfdd_rs::daemon::{fdlimit, logging, priority, privs, process, tcp_vty};
 use bfdd_rs::engine::{self, Command, EngineOptions};
+use bfdd_rs::frr::bfdd_sock as control;
+use bfdd_rs::frr::vty::EngineBackend;
+use bfdd_rs::frr::zapi_glue::ZapiCounters;
+use bfdd_rs::frr::zapi_server;
+use bfdd_rs::frr::zebra::{self, ZebraOptions};
 use bfdd_rs::hub::{self, RegistryHandle};
 use bfdd_rs::netlink;
 use bfdd_rs::registry::Registry;
-use bfdd_rs::vty::EngineBackend;
-use bfdd_rs::zapi_glue::ZapiCounters;
-use bfdd_rs::zapi_server;
-use bfdd_rs::zebra::{self, ZebraOptions};
 
 /// How long shutdown waits for the engine to send AdminDown everywhere.
 const SHUTDOWN_WAIT: Duration = Duration::from_secs(3);

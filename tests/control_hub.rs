@@ -8,10 +8,12 @@ use std::net::{IpAddr, Ipv4Addr};
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use bfdd_rs::control::codec::{self, MSG_NOTIFY, MSG_NOTIFY_ADD, MSG_REQUEST_ADD, MSG_REQUEST_DEL};
-use bfdd_rs::control::hub_backend::HubBackend;
-use bfdd_rs::control::ControlServer;
 use bfdd_rs::engine::{self, Command, EngineHandle, EngineOptions, SessionKey, SessionSpec};
+use bfdd_rs::frr::bfdd_sock::codec::{
+    self, MSG_NOTIFY, MSG_NOTIFY_ADD, MSG_REQUEST_ADD, MSG_REQUEST_DEL,
+};
+use bfdd_rs::frr::bfdd_sock::hub_backend::HubBackend;
+use bfdd_rs::frr::bfdd_sock::ControlServer;
 use bfdd_rs::hub;
 use bfdd_rs::registry::Registry;
 use engine_support::{block_on_in_private_netns, fast_spec, lo_links};

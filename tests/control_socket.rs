@@ -7,15 +7,15 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
-use bfdd_rs::control::codec::{
+use bfdd_rs::engine::SessionKey;
+use bfdd_rs::frr::bfdd_sock::codec::{
     self, MSG_NOTIFY, MSG_NOTIFY_ADD, MSG_NOTIFY_DEL, MSG_REQUEST_ADD, MSG_REQUEST_DEL,
     MSG_RESPONSE,
 };
-use bfdd_rs::control::{
+use bfdd_rs::frr::bfdd_sock::{
     BoxFuture, ConfigOp, ConnId, ControlBackend, ControlCounters, ControlEvent, ControlEvents,
     ControlServer, ControlSessionInfo, PeerRequest,
 };
-use bfdd_rs::engine::SessionKey;
 use bfdd_rs::packet::{Diag, State};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::UnixStream;
@@ -684,7 +684,7 @@ async fn a_client_that_never_reads_is_dropped_not_buffered_forever() {
     ask_ok(&mut c, 2, MSG_NOTIFY, &1u64.to_ne_bytes()).await;
     recv(&mut c).await;
     let s = h.session("192.0.2.2");
-    let limit = bfdd_rs::control::server::MAX_QUEUED_NOTIFICATIONS;
+    let limit = bfdd_rs::frr::bfdd_sock::server::MAX_QUEUED_NOTIFICATIONS;
     for _ in 0..(limit * 3) {
         h.events.send(ControlEvent::Status(s.clone()));
     }

@@ -17,10 +17,10 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use bfdd_rs::engine::{self, EngineOptions};
+use bfdd_rs::frr::zapi_glue::ZapiCounters;
+use bfdd_rs::frr::zebra::{self, ZebraOptions};
 use bfdd_rs::hub::{self, RegistryHandle};
 use bfdd_rs::registry::{Registry, Source};
-use bfdd_rs::zapi_glue::ZapiCounters;
-use bfdd_rs::zebra::{self, ZebraOptions};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{UnixListener, UnixStream};
 use tokio::time::timeout;

@@ -7,11 +7,11 @@
 //! error-free pass; rendered JSON must parse back.
 #![no_main]
 
-use bfdd_rs::control::codec::{FrameDecoder, HEADER_LEN, MAX_PAYLOAD};
-use bfdd_rs::control::json;
-use bfdd_rs::control::notify;
-use bfdd_rs::control::request::{self, ListKind, PeerConfig};
-use bfdd_rs::control::{ConfigOp, ControlSessionInfo};
+use bfdd_rs::frr::bfdd_sock::codec::{FrameDecoder, HEADER_LEN, MAX_PAYLOAD};
+use bfdd_rs::frr::bfdd_sock::json;
+use bfdd_rs::frr::bfdd_sock::notify;
+use bfdd_rs::frr::bfdd_sock::request::{self, ListKind, PeerBase};
+use bfdd_rs::frr::bfdd_sock::{ConfigOp, ControlSessionInfo};
 use bfdd_rs::packet::{Diag, State};
 use libfuzzer_sys::fuzz_target;
 
@@ -57,18 +57,17 @@ fuzz_target!(|data: &[u8]| {
                     };
                     for (kind, entries) in &doc.lists {
                         for e in entries {
-                            let mut base = match kind {
-                                ListKind::Ipv4 => PeerConfig::new(true),
-                                ListKind::Ipv6 => PeerConfig::new(false),
+                            let ipv4 = match kind {
+                                ListKind::Ipv4 => true,
+                                ListKind::Ipv6 => false,
                                 ListKind::Label => {
                                     let _ = request::entry_label(e);
-                                    PeerConfig::new(true)
+                                    true
                                 }
                             };
-                            if request::apply_peer_object(e, &mut base).is_empty() {
-                                let key = base.key().expect("valid entry has a peer");
-                                let _ = base.to_request(key.clone());
-                                render(key, base.label.clone());
+                            let (req, errs) = request::read_peer(e, PeerBase::Family { ipv4 });
+                            if errs.is_empty() {
+                                render(req.key, req.label);
                             }
                         }
                     }

@@ -116,7 +116,7 @@ impl VtyLogging {
     }
 }
 
-impl crate::vty::DaemonControl for VtyLogging {
+impl crate::frr::vty::DaemonControl for VtyLogging {
     fn debug_changed(&self, any: bool) {
         self.levels.set_config_debug(any);
     }
@@ -237,7 +237,7 @@ mod tests {
     use tracing_subscriber::filter::{LevelFilter, Targets};
     use tracing_subscriber::{reload, Registry};
 
-    use crate::vty::DaemonControl;
+    use crate::frr::vty::DaemonControl;
 
     fn vty_logging(perm: bool) -> VtyLogging {
         let (_layer, handle) = reload::Layer::<Targets, Registry>::new(filter(LevelFilter::INFO));

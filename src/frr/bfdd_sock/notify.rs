@@ -3,8 +3,8 @@
 //! order, which keys appear when, the state words). FRR reports the local
 //! discriminator as `remote-id` too; clients may rely on it, so we do.
 
+use super::backend::{ConfigOp, ControlSessionInfo};
 use super::json::ObjectWriter;
-use super::{ConfigOp, ControlSessionInfo};
 use crate::packet::State;
 
 /// FRR's error texts, one per request type.

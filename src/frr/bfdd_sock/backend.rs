@@ -1,40 +1,7 @@
-//! bfdd.sock: FRR 8.4's control socket (bfdd/control.c, bfdd/config.c), so
-//! scripts and consumers written for FRR's bfdd can add and delete dynamic
-//! sessions, subscribe to peers and receive status and config notifications.
-//! This module knows nothing of the registry (only `adapt.rs` and the key
-//! type touch engine types): the daemon implements `ControlBackend` (what the socket asks of it) and feeds
-//! `ControlEvent`s (what the socket reports) into the running server.
-//!
-//! Files: `adapt.rs` engine snapshot/spec conversions for the daemon,
-//! `hub_backend.rs` the backend over the registry task and the engine,
-//! `codec.rs` the 8-byte-header framing, `json.rs` json-c compatible
-//! JSON, `request.rs` peer objects and their validation, `notify.rs` the
-//! notification and response texts, `server.rs` the unix socket server.
-//!
-//! Wiring (daemon side): build an `Arc<dyn ControlBackend>`, call
-//! `ControlServer::bind(path, backend)` inside the tokio runtime, spawn
-//! `server.run()`, and push `ControlEvent`s through the `ControlEvents`
-//! handle on every session state change (`Status`) and on every session
-//! create / update / delete (`Config`), like FRR's `control_notify` and
-//! `control_notify_config`.
-//!
-//! Where we differ from FRR 8.4.4, on purpose: inputs that crash FRR (a
-//! payload that is not an object, a list that is not an array, a peer that
-//! is not an object, a null string) are plain errors; a header split across
-//! reads is reassembled; payloads over 1 MiB and clients that leave 16 384
-//! notifications unread close the connection; responses keep their order
-//! among themselves; a NOTIFY payload shorter than 8 bytes is zero-padded;
-//! an empty `vrf-name` means the default VRF; the notify-all walk follows
-//! the backend's order (FRR's is its hash order); `adapt.rs` refuses timer
-//! values the CLI would refuse.
-
-pub mod adapt;
-pub mod codec;
-pub mod hub_backend;
-pub mod json;
-pub mod notify;
-pub mod request;
-pub mod server;
+//! The seam between bfdd.sock and the daemon: what the socket asks of the
+//! daemon (`ControlBackend`, with a peer object as `PeerRequest`) and what
+//! the daemon reports through it (`ControlEvent` about a
+//! `ControlSessionInfo`).
 
 use std::future::Future;
 use std::pin::Pin;
@@ -43,8 +10,6 @@ use std::time::Duration;
 use crate::engine::SessionKey;
 use crate::packet::{Diag, State};
 
-pub use server::{ControlCounters, ControlEvents, ControlServer};
-
 /// A boxed future, as the backend returns them (object-safe trait).
 pub type BoxFuture<T> = Pin<Box<dyn Future<Output = T> + Send + 'static>>;
 
@@ -52,9 +17,10 @@ pub type BoxFuture<T> = Pin<Box<dyn Future<Output = T> + Send + 'static>>;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct ConnId(pub u64);
 
-/// One peer object of a REQUEST_ADD / REQUEST_DEL, validated. The key is
-/// already resolved: when the request names a label that exists, the key
-/// is that session's key (FRR looks labels up first). Timers are what the
+/// One peer object of a bfdd.sock request, validated (`request::read_peer`;
+/// FRR's `struct bfd_peer_cfg`). Once the server hands it on, the key is
+/// resolved: when the request names a label that exists, the key is that
+/// session's key (FRR looks labels up first). Timers are what the
 /// client sent, unvalidated and in milliseconds, `None` when absent (FRR
 /// then keeps the session's current or default value); the backend checks
 /// ranges and refuses with an `Err`.

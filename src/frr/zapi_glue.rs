@@ -1,8 +1,9 @@
-//! What the zebra client and the direct ZAPI socket share: turning a parsed
-//! BFD registration into a registry `Request`, a registry `StatusEvent` into
-//! an INTERFACE_BFD_DEST_UPDATE, VRF ids into names and back (zebra's
-//! VRF_ADD table first, the kernel's VRF devices otherwise), and the
-//! counters of messages we could not use.
+//! What the zebra client and the direct ZAPI socket share: the one
+//! dispatcher of ZAPI BFD requests to the registry hub (`dispatch`), turning
+//! a parsed BFD registration into a registry `Request`, a registry
+//! `StatusEvent` into an INTERFACE_BFD_DEST_UPDATE, VRF ids into names and
+//! back (zebra's VRF_ADD table first, the kernel's VRF devices otherwise),
+//! and the counters of messages we could not use.
 
 use std::collections::HashMap;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
@@ -12,7 +13,55 @@ use zapi::{BfdDest, BfdStatus, BfdStatusUpdate};
 
 use crate::config::DEFAULT_VRF;
 use crate::engine::SessionKey;
-use crate::registry::{Request, Status, StatusEvent};
+use crate::hub::RegistryHandle;
+use crate::registry::{ClientId, Request, Source, Status, StatusEvent};
+
+/// One ZAPI BFD request, whether zebra relays it inside BFD_DEST_REPLAY or
+/// a direct client sends it as it would to zebra.
+#[derive(Debug, Clone, Copy)]
+pub enum BfdRequest<'a> {
+    /// DEST_REGISTER or DEST_UPDATE (the registry tells them apart).
+    Register(&'a BfdDest),
+    /// DEST_DEREGISTER.
+    Deregister(&'a BfdDest),
+    /// CLIENT_REGISTER: no state here, references carry the pid.
+    ClientRegister { pid: u32 },
+    /// CLIENT_DEREGISTER: every reference of that pid goes.
+    ClientDeregister { pid: u32 },
+}
+
+/// The message header's vrf_id names no VRF we know; the request was
+/// counted in `ZapiCounters::unknown_vrf` and dropped. Each side logs it in
+/// its own words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UnknownVrf;
+
+/// Hand one request of `source`'s client to the registry hub. Registrations
+/// name their VRF by the header's `vrf_id`; the status reply comes back
+/// through the hub's subscription for `source`.
+pub fn dispatch(
+    req: BfdRequest<'_>,
+    source: Source,
+    vrf_id: u32,
+    vrfs: &VrfTable,
+    hub: &RegistryHandle,
+    counters: &ZapiCounters,
+) -> Result<(), UnknownVrf> {
+    let client = |pid| ClientId { source, pid };
+    let vrf = || {
+        vrfs.name(vrf_id).ok_or_else(|| {
+            ZapiCounters::bump(&counters.unknown_vrf);
+            UnknownVrf
+        })
+    };
+    match req {
+        BfdRequest::Register(d) => hub.register(client(d.pid), request_of(d, vrf()?)),
+        BfdRequest::Deregister(d) => hub.deregister(client(d.pid), key_of(d, vrf()?)),
+        BfdRequest::ClientRegister { .. } => {}
+        BfdRequest::ClientDeregister { pid } => hub.drop_client(client(pid)),
+    }
+    Ok(())
+}
 
 /// Messages we skipped; never fatal. Shared by every ZAPI connection.
 #[derive(Debug, Default)]

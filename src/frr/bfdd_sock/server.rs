@@ -20,11 +20,11 @@ use tokio::net::unix::{OwnedReadHalf, OwnedWriteHalf};
 use tokio::net::{UnixListener, UnixStream};
 use tokio::sync::{mpsc, Notify};
 
+use super::backend::{ConfigOp, ConnId, ControlBackend, ControlEvent, ControlSessionInfo};
 use super::codec::{self, Frame, FrameDecoder, FrameError};
 use super::json::Json;
 use super::notify::{self, NOTIFY_CONFIG, NOTIFY_PEER_STATE};
-use super::request::{self, ListKind, PeerConfig, PeerError};
-use super::{ConfigOp, ConnId, ControlBackend, ControlEvent, ControlSessionInfo};
+use super::request::{self, ListKind, PeerBase, PeerError};
 use crate::engine::SessionKey;
 
 /// Notifications a client may leave unread before it is disconnected; FRR
@@ -488,45 +488,34 @@ impl Connection {
     }
 
     async fn apply_entry(&self, op: Op, kind: ListKind, entry: &Json) -> Result<(), EntryError> {
-        let mut cfg = match kind {
-            ListKind::Ipv4 => PeerConfig::new(true),
-            ListKind::Ipv6 => PeerConfig::new(false),
+        let base = match kind {
+            ListKind::Ipv4 => PeerBase::Family { ipv4: true },
+            ListKind::Ipv6 => PeerBase::Family { ipv4: false },
             ListKind::Label => {
                 let label = request::entry_label(entry).map_err(|e| EntryError::Peer(vec![e]))?;
                 match self.backend.find_label(label.clone()).await {
-                    Some(s) => PeerConfig::from_session(&s.key),
+                    Some(s) => PeerBase::Session(s.key),
                     None => return Err(EntryError::Peer(vec![PeerError::UnknownLabel(label)])),
                 }
             }
         };
-        let errs = request::apply_peer_object(entry, &mut cfg);
+        let (mut req, errs) = request::read_peer(entry, base);
         if !errs.is_empty() {
             return Err(EntryError::Peer(errs));
         }
         // An existing label wins over the address keys (FRR `bs_peer_find`).
-        let by_label = match cfg.label.clone() {
-            Some(l) => self.backend.find_label(l).await.map(|s| s.key),
-            None => None,
-        };
-        let key = match by_label.or_else(|| cfg.key()) {
-            Some(k) => k,
-            None => return Err(EntryError::Peer(vec![PeerError::NoPeerAddress])),
-        };
+        if let Some(l) = req.label.clone() {
+            if let Some(s) = self.backend.find_label(l).await {
+                req.key = s.key;
+            }
+        }
         match op {
-            Op::Add => self
-                .backend
-                .add(cfg.to_request(key))
-                .await
-                .map_err(EntryError::Backend),
-            Op::Del => self
-                .backend
-                .delete(cfg.to_request(key))
-                .await
-                .map_err(EntryError::Backend),
+            Op::Add => self.backend.add(req).await.map_err(EntryError::Backend),
+            Op::Del => self.backend.delete(req).await.map_err(EntryError::Backend),
             Op::NotifyAdd => {
                 let s = self
                     .backend
-                    .subscribe(self.id, key)
+                    .subscribe(self.id, req.key)
                     .await
                     .ok_or(EntryError::NoSession)?;
                 self.subscribed(&s);
@@ -535,7 +524,7 @@ impl Connection {
             Op::NotifyDel => {
                 let k = self
                     .backend
-                    .unsubscribe(self.id, key)
+                    .unsubscribe(self.id, req.key)
                     .await
                     .ok_or(EntryError::NoSession)?;
                 if let Some(c) = lock(&self.shared.conns).get_mut(&self.id) {

@@ -1,6 +1,7 @@
-//! `ControlBackend` over the daemon's registry task (`hub`) and engine: how
-//! bfdd.sock requests become registry requests, and how engine state changes
-//! become status notifications.
+//! `ControlBackend` over the daemon's registry task (`hub`): how bfdd.sock
+//! requests become registry requests, and how engine state changes become
+//! status notifications. Session figures come from engine snapshots, asked
+//! for through the hub like everything else.
 //!
 //! Mapping: a session created by REQUEST_ADD is held by one reserved client,
 //! `PIN` (`Source::Control(0)`; server connection ids start at 1), so it
@@ -17,12 +18,12 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 
 use super::adapt;
-use super::{
-    BoxFuture, ConfigOp, ConnId, ControlBackend, ControlEvent, ControlEvents, ControlSessionInfo,
-    PeerRequest,
+use super::backend::{
+    BoxFuture, ConfigOp, ConnId, ControlBackend, ControlEvent, ControlSessionInfo, PeerRequest,
 };
+use super::server::ControlEvents;
 use crate::config::Settings;
-use crate::engine::{Command, EngineHandle, Notification, SessionKey, SessionSnapshot};
+use crate::engine::{EngineHandle, Notification, SessionKey};
 use crate::hub::{RegistryHandle, SessionInfo};
 use crate::registry::{self, ClientId, Request, Source};
 
@@ -45,7 +46,6 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 
 struct Inner {
     hub: RegistryHandle,
-    engine: EngineHandle,
     labels: Mutex<HashMap<SessionKey, String>>,
     events: OnceLock<ControlEvents>,
 }
@@ -57,11 +57,12 @@ pub struct HubBackend {
 }
 
 impl HubBackend {
-    pub fn new(hub: RegistryHandle, engine: EngineHandle) -> HubBackend {
+    /// The engine is reached through the hub only; its handle is still
+    /// taken so that callers written before that need not change.
+    pub fn new(hub: RegistryHandle, _engine: EngineHandle) -> HubBackend {
         HubBackend {
             inner: Arc::new(Inner {
                 hub,
-                engine,
                 labels: Mutex::new(HashMap::new()),
                 events: OnceLock::new(),
             }),
@@ -104,24 +105,12 @@ impl HubBackend {
 }
 
 impl Inner {
-    async fn snapshot(&self) -> Vec<SessionSnapshot> {
-        let (tx, rx) = tokio::sync::oneshot::channel();
-        if self.engine.send(Command::Snapshot(tx)).is_err() {
-            return Vec::new();
-        }
-        rx.await.unwrap_or_default()
-    }
-
     fn label(&self, key: &SessionKey) -> Option<String> {
         lock(&self.labels).get(key).cloned()
     }
 
     async fn info(&self, key: &SessionKey) -> Option<ControlSessionInfo> {
-        let (tx, rx) = tokio::sync::oneshot::channel();
-        self.engine
-            .send(Command::SnapshotOf(key.clone(), tx))
-            .ok()?;
-        let s = rx.await.ok()??;
+        let s = self.hub.snapshot_of(key.clone()).await?;
         Some(adapt::session_info(&s, self.label(key)))
     }
 
@@ -170,9 +159,8 @@ impl Inner {
             labels.retain(|_, v| *v != l);
             labels.insert(key.clone(), l);
         }
-        // The hub has applied the request once it answers this query, and
-        // its engine commands are queued ahead of our snapshot.
-        let _ = self.hub.sessions().await;
+        // The hub passes our snapshot query on behind the engine commands
+        // of the request above, so the snapshot shows the request applied.
         let op = if found.is_some() {
             ConfigOp::Update
         } else {
@@ -224,7 +212,8 @@ impl Inner {
 
     async fn sessions(&self) -> Vec<ControlSessionInfo> {
         let labels = lock(&self.labels).clone();
-        self.snapshot()
+        self.hub
+            .snapshots()
             .await
             .iter()
             .map(|s| adapt::session_info(s, labels.get(&s.spec.key).cloned()))

@@ -17,9 +17,9 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{UnixListener, UnixStream};
 use zapi::{Frame, Framer, FrrVersion, Message};
 
+use crate::frr::zapi_glue::{dispatch, status_update, BfdRequest, VrfTable, ZapiCounters};
 use crate::hub::RegistryHandle;
-use crate::registry::{ClientId, Source};
-use crate::zapi_glue::{key_of, request_of, status_update, VrfTable, ZapiCounters};
+use crate::registry::Source;
 
 /// Default path of the socket.
 pub const DEFAULT_PATH: &str = "/var/run/frr/bfdd-zapi.sock";
@@ -139,34 +139,20 @@ fn handle(
     source: Source,
     counters: &ZapiCounters,
 ) {
-    let vrf = || {
-        let v = vrfs.name(frame.vrf_id);
-        if v.is_none() {
-            ZapiCounters::bump(&counters.unknown_vrf);
-            tracing::debug!("ZAPI client names unknown vrf id {}", frame.vrf_id);
-        }
-        v
-    };
-    match &frame.message {
-        Message::BfdDestRegister(d) | Message::BfdDestUpdate(d) => {
-            if let Some(v) = vrf() {
-                let client = ClientId { source, pid: d.pid };
-                hub.register(client, request_of(d, v));
-            }
-        }
-        Message::BfdDestDeregister(d) => {
-            if let Some(v) = vrf() {
-                let client = ClientId { source, pid: d.pid };
-                hub.deregister(client, key_of(d, v));
-            }
-        }
-        Message::BfdClientDeregister { pid } => hub.drop_client(ClientId { source, pid: *pid }),
-        // A client record needs no state here: references carry the pid.
-        Message::BfdClientRegister { .. } | Message::Hello(_) => {}
+    let req = match &frame.message {
+        Message::BfdDestRegister(d) | Message::BfdDestUpdate(d) => BfdRequest::Register(d),
+        Message::BfdDestDeregister(d) => BfdRequest::Deregister(d),
+        Message::BfdClientRegister { pid } => BfdRequest::ClientRegister { pid: *pid },
+        Message::BfdClientDeregister { pid } => BfdRequest::ClientDeregister { pid: *pid },
+        Message::Hello(_) => return,
         other => {
             ZapiCounters::bump(&counters.unknown);
             tracing::debug!("ZAPI client sent {:?}; ignored", other.command());
+            return;
         }
+    };
+    if dispatch(req, source, frame.vrf_id, vrfs, hub, counters).is_err() {
+        tracing::debug!("ZAPI client names unknown vrf id {}", frame.vrf_id);
     }
 }
 

@@ -25,9 +25,9 @@ use tokio::net::UnixStream;
 use tokio::sync::mpsc::UnboundedReceiver;
 use zapi::{Frame, Framer, FrrVersion, Hello, Message, Replay, VRF_DEFAULT};
 
+use crate::frr::zapi_glue::{dispatch, status_update, BfdRequest, VrfTable, ZapiCounters};
 use crate::hub::RegistryHandle;
-use crate::registry::{ClientId, Source, StatusEvent};
-use crate::zapi_glue::{key_of, request_of, status_update, VrfTable, ZapiCounters};
+use crate::registry::{Source, StatusEvent};
 
 /// How the client connects and retries.
 #[derive(Debug, Clone)]
@@ -213,35 +213,22 @@ fn handle(frame: Frame, vrfs: &mut VrfTable, hub: &RegistryHandle, counters: &Za
 
 /// A client's message as zebra relays it (bfdd `bfdd_replay`).
 fn relayed(r: Replay, vrf_id: u32, vrfs: &VrfTable, hub: &RegistryHandle, c: &ZapiCounters) {
-    let zebra = |pid| ClientId {
-        source: Source::Zebra,
-        pid,
-    };
-    let vrf = || {
-        let name = vrfs.name(vrf_id);
-        if name.is_none() {
-            ZapiCounters::bump(&c.unknown_vrf);
-            tracing::warn!("zebra relayed a registration for unknown vrf id {vrf_id}; dropped");
+    let req = match &r {
+        Replay::Register(d) | Replay::Update(d) => BfdRequest::Register(d),
+        Replay::Deregister(d) => BfdRequest::Deregister(d),
+        Replay::ClientRegister { pid } => {
+            tracing::debug!("zebra: BFD client pid {pid}");
+            BfdRequest::ClientRegister { pid: *pid }
         }
-        name
-    };
-    match r {
-        Replay::Register(d) | Replay::Update(d) => {
-            if let Some(name) = vrf() {
-                hub.register(zebra(d.pid), request_of(&d, name));
-            }
-        }
-        Replay::Deregister(d) => {
-            if let Some(name) = vrf() {
-                hub.deregister(zebra(d.pid), key_of(&d, name));
-            }
-        }
-        Replay::ClientRegister { pid } => tracing::debug!("zebra: BFD client pid {pid}"),
-        Replay::ClientDeregister { pid } => hub.drop_client(zebra(pid)),
+        Replay::ClientDeregister { pid } => BfdRequest::ClientDeregister { pid: *pid },
         other => {
             ZapiCounters::bump(&c.unknown);
             tracing::debug!("zebra relayed {:?}; ignored", other.command());
+            return;
         }
+    };
+    if dispatch(req, Source::Zebra, vrf_id, vrfs, hub, c).is_err() {
+        tracing::warn!("zebra relayed a registration for unknown vrf id {vrf_id}; dropped");
     }
 }
 

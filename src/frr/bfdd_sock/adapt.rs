@@ -5,7 +5,7 @@
 //! (multiplier 2-255, intervals 10-60000 ms, echo receive 0 = disabled),
 //! which the client sees as "request add failed".
 
-use super::{ControlSessionInfo, PeerRequest};
+use super::backend::{ControlSessionInfo, PeerRequest};
 use crate::config::Settings;
 use crate::engine::{SessionSnapshot, SessionSpec};
 use crate::session::SessionParams;

@@ -1,16 +1,20 @@
 //! The request payloads of REQUEST_ADD / REQUEST_DEL / NOTIFY_ADD /
 //! NOTIFY_DEL: a JSON object of lists (`ipv4`, `ipv6`, `label`) of peer
-//! objects, validated with FRR's rules (bfdd/config.c). Pure: label lookups
-//! are the server's job, which hands a session's key in as the base for
-//! `label` entries. FRR applies every valid entry even when others fail and
-//! answers with an error if any failed, so errors are per entry here.
+//! objects, each validated with FRR's rules (bfdd/config.c) into the
+//! backend's `PeerRequest`. Pure: label lookups are the server's job, which
+//! hands a session's key in as the base for `label` entries. FRR applies
+//! every valid entry even when others fail and answers with an error if any
+//! failed, so errors are per entry here.
 
 use std::fmt;
-use std::net::IpAddr;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
+use super::backend::PeerRequest;
 use super::json::{self, Json, JsonError};
-use super::PeerRequest;
 use crate::engine::SessionKey;
+
+/// The VRF of a peer object without `vrf-name` (or with an empty one).
+const DEFAULT_VRF: &str = "default";
 
 /// FRR `MAXNAMELEN`: labels live in 32 bytes, names in 33.
 const LABEL_BUF: usize = 32;
@@ -115,94 +119,30 @@ pub fn parse_request(payload: &[u8]) -> Result<RequestDoc, RequestError> {
     Ok(doc)
 }
 
-/// One peer as the client asked for it (FRR `struct bfd_peer_cfg`).
+/// Where a peer object starts (FRR `struct bfd_peer_cfg` before the
+/// object's members are read).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PeerConfig {
-    pub ipv4: bool,
-    pub multihop: bool,
-    pub peer: Option<IpAddr>,
-    pub local: Option<IpAddr>,
-    pub ifname: Option<String>,
-    pub vrf: Option<String>,
-    pub label: Option<String>,
-    pub detect_mult: Option<u8>,
-    pub receive_interval_ms: Option<u64>,
-    pub transmit_interval_ms: Option<u64>,
-    pub echo_receive_interval_ms: Option<u64>,
-    pub echo_transmit_interval_ms: Option<u64>,
-    pub echo_mode: bool,
-    pub create_only: bool,
-    pub shutdown: bool,
+pub enum PeerBase {
+    /// An entry of the `ipv4` (true) or `ipv6` (false) list: no peer yet,
+    /// the object must name one.
+    Family { ipv4: bool },
+    /// A `label` entry: the labelled session's key.
+    Session(SessionKey),
 }
 
-impl PeerConfig {
-    /// The start of an entry of the `ipv4` or `ipv6` list.
-    pub fn new(ipv4: bool) -> PeerConfig {
-        PeerConfig {
-            ipv4,
-            multihop: false,
-            peer: None,
-            local: None,
-            ifname: None,
-            vrf: None,
-            label: None,
-            detect_mult: None,
-            receive_interval_ms: None,
-            transmit_interval_ms: None,
-            echo_receive_interval_ms: None,
-            echo_transmit_interval_ms: None,
-            echo_mode: false,
-            create_only: false,
-            shutdown: false,
-        }
-    }
-
-    /// The start of a `label` entry: the labelled session's key.
-    pub fn from_session(key: &SessionKey) -> PeerConfig {
-        let mut c = PeerConfig::new(key.peer.is_ipv4());
-        c.multihop = key.multihop;
-        c.peer = Some(key.peer);
-        c.local = key.local;
-        c.ifname = key.ifname.clone();
-        c.vrf = Some(key.vrf.clone());
-        c
-    }
-
-    /// The session key this entry names (labels aside).
-    pub fn key(&self) -> Option<SessionKey> {
-        let peer = self.peer?;
-        let ifname = self
-            .ifname
-            .as_deref()
-            .filter(|s| !s.is_empty())
-            .map(|s| truncate(s, IFNAME_MAX));
-        let vrf = match self.vrf.as_deref() {
-            Some(v) if !v.is_empty() => v.to_string(),
-            _ => "default".to_string(),
-        };
-        Some(SessionKey {
-            peer,
-            local: self.local.filter(|a| !a.is_unspecified()),
-            ifname,
-            vrf,
-            multihop: self.multihop,
-        })
-    }
-
-    /// The backend's view, with the key already resolved.
-    pub fn to_request(&self, key: SessionKey) -> PeerRequest {
-        PeerRequest {
-            key,
-            label: self.label.clone(),
-            detect_mult: self.detect_mult,
-            receive_interval_ms: self.receive_interval_ms,
-            transmit_interval_ms: self.transmit_interval_ms,
-            echo_receive_interval_ms: self.echo_receive_interval_ms,
-            echo_transmit_interval_ms: self.echo_transmit_interval_ms,
-            echo_mode: self.echo_mode,
-            shutdown: self.shutdown,
-            create_only: self.create_only,
-        }
+/// A request with FRR's defaults for `key`: nothing else asked for.
+fn blank(key: SessionKey) -> PeerRequest {
+    PeerRequest {
+        key,
+        label: None,
+        detect_mult: None,
+        receive_interval_ms: None,
+        transmit_interval_ms: None,
+        echo_receive_interval_ms: None,
+        echo_transmit_interval_ms: None,
+        echo_mode: false,
+        shutdown: false,
+        create_only: false,
     }
 }
 
@@ -218,53 +158,81 @@ pub fn entry_label(entry: &Json) -> Result<String, PeerError> {
         .ok_or_else(|| PeerError::UnknownLabel(String::new()))
 }
 
-/// Read a peer object's members over `cfg` (FRR `parse_peer_config`): every
-/// problem is collected, and the entry counts as valid only with none.
-pub fn apply_peer_object(entry: &Json, cfg: &mut PeerConfig) -> Vec<PeerError> {
-    let Some(members) = entry.as_object() else {
-        return vec![PeerError::NotAnObject];
+/// Read a peer object's members over `base` (FRR `parse_peer_config`):
+/// every problem is collected, and the request is valid only with none.
+/// The key takes its final form as members are read: no local address for
+/// an unspecified one, no interface for an empty name and at most
+/// IFNAMSIZ - 1 bytes of it, the default VRF for an empty name.
+pub fn read_peer(entry: &Json, base: PeerBase) -> (PeerRequest, Vec<PeerError>) {
+    let (mut req, mut has_peer) = match base {
+        // The family's unspecified address holds the list's family until
+        // `peer-address` replaces it; without one the entry is refused.
+        PeerBase::Family { ipv4 } => {
+            let none = if ipv4 {
+                IpAddr::V4(Ipv4Addr::UNSPECIFIED)
+            } else {
+                IpAddr::V6(Ipv6Addr::UNSPECIFIED)
+            };
+            let key = SessionKey {
+                peer: none,
+                local: None,
+                ifname: None,
+                vrf: DEFAULT_VRF.to_string(),
+                multihop: false,
+            };
+            (blank(key), false)
+        }
+        PeerBase::Session(key) => (blank(key), true),
     };
+    let Some(members) = entry.as_object() else {
+        return (req, vec![PeerError::NotAnObject]);
+    };
+    let ipv4 = req.key.peer.is_ipv4();
     let mut errors = Vec::new();
     for (key, v) in members {
         match key.as_str() {
-            "multihop" => cfg.multihop = v.as_bool(),
-            "peer-address" => match parse_addr(v, cfg.ipv4) {
-                Ok(a) => cfg.peer = Some(a),
+            "multihop" => req.key.multihop = v.as_bool(),
+            "peer-address" => match parse_addr(v, ipv4) {
+                Ok(a) => {
+                    req.key.peer = a;
+                    has_peer = true;
+                }
                 Err(text) => errors.push(PeerError::BadPeerAddress(text)),
             },
-            "local-address" => match parse_addr(v, cfg.ipv4) {
-                Ok(a) => cfg.local = Some(a),
+            "local-address" => match parse_addr(v, ipv4) {
+                Ok(a) => req.key.local = Some(a).filter(|a| !a.is_unspecified()),
                 Err(text) => errors.push(PeerError::BadLocalAddress(text)),
             },
             "local-interface" => match bounded_string(v, "local-interface", NAME_BUF) {
-                Ok(s) => cfg.ifname = Some(s),
+                Ok(s) => req.key.ifname = (!s.is_empty()).then(|| truncate(&s, IFNAME_MAX)),
                 Err(e) => errors.push(e),
             },
             "vrf-name" => match bounded_string(v, "vrf-name", NAME_BUF) {
-                Ok(s) => cfg.vrf = Some(s),
+                Ok(s) if s.is_empty() => req.key.vrf = DEFAULT_VRF.to_string(),
+                Ok(s) => req.key.vrf = s,
                 Err(e) => errors.push(e),
             },
             "label" => match bounded_string(v, "label", LABEL_BUF) {
-                Ok(s) => cfg.label = Some(s),
+                Ok(s) => req.label = Some(s),
                 Err(e) => errors.push(e),
             },
             // A u8 in FRR: the low byte of the int64 is kept.
-            "detect-multiplier" => cfg.detect_mult = Some(v.as_i64() as u8),
+            "detect-multiplier" => req.detect_mult = Some(v.as_i64() as u8),
             // u64 in FRR: a negative int64 wraps.
-            "receive-interval" => cfg.receive_interval_ms = Some(v.as_i64() as u64),
-            "transmit-interval" => cfg.transmit_interval_ms = Some(v.as_i64() as u64),
-            "echo-receive-interval" => cfg.echo_receive_interval_ms = Some(v.as_i64() as u64),
-            "echo-transmit-interval" => cfg.echo_transmit_interval_ms = Some(v.as_i64() as u64),
-            "create-only" => cfg.create_only = v.as_bool(),
-            "shutdown" => cfg.shutdown = v.as_bool(),
-            "echo-mode" => cfg.echo_mode = v.as_bool(),
+            "receive-interval" => req.receive_interval_ms = Some(v.as_i64() as u64),
+            "transmit-interval" => req.transmit_interval_ms = Some(v.as_i64() as u64),
+            "echo-receive-interval" => req.echo_receive_interval_ms = Some(v.as_i64() as u64),
+            "echo-transmit-interval" => req.echo_transmit_interval_ms = Some(v.as_i64() as u64),
+            "create-only" => req.create_only = v.as_bool(),
+            "shutdown" => req.shutdown = v.as_bool(),
+            "echo-mode" => req.echo_mode = v.as_bool(),
             other => errors.push(PeerError::UnknownKey(other.to_string())),
         }
     }
-    if cfg.peer.is_none() {
+    if !has_peer {
         errors.push(PeerError::NoPeerAddress);
     }
-    errors
+    (req, errors)
 }
 
 /// An address of the list's family (FRR `strtosa` then a family check).
@@ -303,11 +271,9 @@ fn truncate(s: &str, max: usize) -> String {
 mod tests {
     use super::*;
 
-    fn peer(text: &str, ipv4: bool) -> (PeerConfig, Vec<PeerError>) {
+    fn peer(text: &str, ipv4: bool) -> (PeerRequest, Vec<PeerError>) {
         let v = json::parse(text.as_bytes()).expect("test JSON");
-        let mut c = PeerConfig::new(ipv4);
-        let e = apply_peer_object(&v, &mut c);
-        (c, e)
+        read_peer(&v, PeerBase::Family { ipv4 })
     }
 
     #[test]
@@ -341,9 +307,9 @@ mod tests {
             true,
         );
         assert!(e.is_empty(), "{e:?}");
-        assert!(c.multihop && c.create_only && c.shutdown && c.echo_mode);
-        assert_eq!(c.ifname.as_deref(), Some("eth0"));
-        assert_eq!(c.vrf.as_deref(), Some("red"));
+        assert!(c.key.multihop && c.create_only && c.shutdown && c.echo_mode);
+        assert_eq!(c.key.ifname.as_deref(), Some("eth0"));
+        assert_eq!(c.key.vrf, "red");
         assert_eq!(c.label.as_deref(), Some("l1"));
         assert_eq!(c.detect_mult, Some(5));
         assert_eq!(
@@ -355,7 +321,7 @@ mod tests {
             ),
             (Some(100), Some(200), Some(60), Some(70))
         );
-        let k = c.key().expect("key");
+        let k = c.key;
         assert_eq!(k.peer, "192.0.2.2".parse::<IpAddr>().expect("addr"));
         assert_eq!(k.local, Some("192.0.2.1".parse().expect("addr")));
         assert_eq!(k.vrf, "red");
@@ -387,7 +353,7 @@ mod tests {
             false,
         );
         assert_eq!(e, [PeerError::BadLocalAddress("192.0.2.1".into())]);
-        assert!(c.peer.is_some_and(|a| a.is_ipv6()));
+        assert_eq!(c.key.peer, "2001:db8::2".parse::<IpAddr>().expect("addr"));
         let (_, e) = peer(r#"{"peer-address":5}"#, true);
         assert_eq!(e[0], PeerError::BadPeerAddress("5".into()));
         let (_, e) = peer(r#"{"peer-address":null}"#, true);
@@ -420,10 +386,7 @@ mod tests {
             true,
         );
         assert!(e.is_empty());
-        assert_eq!(
-            c.key().and_then(|k| k.ifname).as_deref(),
-            Some("abcdefghijklmno")
-        );
+        assert_eq!(c.key.ifname.as_deref(), Some("abcdefghijklmno"));
     }
 
     #[test]
@@ -445,7 +408,7 @@ mod tests {
             r#"{"peer-address":"192.0.2.2","local-address":"0.0.0.0","vrf-name":"","local-interface":""}"#,
             true,
         );
-        let k = c.key().expect("key");
+        let k = c.key;
         assert_eq!((k.local, k.ifname, k.vrf.as_str()), (None, None, "default"));
     }
 
@@ -460,9 +423,9 @@ mod tests {
             vrf: "default".into(),
             multihop: false,
         };
-        let mut c = PeerConfig::from_session(&key);
-        assert!(apply_peer_object(&v, &mut c).is_empty());
-        assert_eq!(c.key(), Some(key));
+        let (c, e) = read_peer(&v, PeerBase::Session(key.clone()));
+        assert!(e.is_empty());
+        assert_eq!(c.key, key);
         assert_eq!(c.transmit_interval_ms, Some(500));
         let none = json::parse(br#"{"transmit-interval":500}"#).expect("json");
         assert!(entry_label(&none).is_err());
@@ -498,11 +461,9 @@ mod tests {
             let Ok(doc) = parse_request(&p) else { continue };
             for (kind, entries) in &doc.lists {
                 for e in entries {
-                    let mut c = PeerConfig::new(*kind != ListKind::Ipv6);
+                    let ipv4 = *kind != ListKind::Ipv6;
                     let _ = entry_label(e);
-                    if apply_peer_object(e, &mut c).is_empty() {
-                        let k = c.key().expect("valid entry has a key");
-                        let _ = c.to_request(k);
+                    if read_peer(e, PeerBase::Family { ipv4 }).1.is_empty() {
                         accepted += 1;
                     }
                 }
