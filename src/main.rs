@@ -237,7 +237,6 @@ async fn run(
         }
     };
     let backend = EngineBackend::with_config(
-        engine.clone(),
         registry.clone(),
         config,
         // FRR cannot `write memory` when it started without a config file.
@@ -281,7 +280,7 @@ async fn run(
     }
     // bfdd.sock (FRR 8.4's control socket): a failure to bind is not fatal,
     // as the socket is optional for bfdd's clients.
-    let ctl = control::hub_backend::HubBackend::new(registry.clone(), engine.clone());
+    let ctl = control::hub_backend::HubBackend::new(registry.clone());
     match control::ControlServer::bind(&paths.bfdctl, Arc::new(ctl.clone())) {
         Ok((server, events)) => {
             ctl.attach(events);

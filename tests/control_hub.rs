@@ -89,7 +89,7 @@ async fn body() {
 
     let (engine_a, notify_a) = start_engine(A);
     let registry = hub::spawn(Registry::new(), engine_a.clone(), notify_a);
-    let backend = HubBackend::new(registry.clone(), engine_a.clone());
+    let backend = HubBackend::new(registry.clone());
     let (server, events) =
         ControlServer::bind(&path, std::sync::Arc::new(backend.clone())).expect("bind");
     backend.attach(events);

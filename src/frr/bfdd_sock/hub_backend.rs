@@ -23,7 +23,7 @@ use super::backend::{
 };
 use super::server::ControlEvents;
 use crate::config::Settings;
-use crate::engine::{EngineHandle, Notification, SessionKey};
+use crate::engine::{Notification, SessionKey};
 use crate::hub::{RegistryHandle, SessionInfo};
 use crate::registry::{self, ClientId, Request, Source};
 
@@ -59,7 +59,7 @@ pub struct HubBackend {
 impl HubBackend {
     /// The engine is reached through the hub only; its handle is still
     /// taken so that callers written before that need not change.
-    pub fn new(hub: RegistryHandle, _engine: EngineHandle) -> HubBackend {
+    pub fn new(hub: RegistryHandle) -> HubBackend {
         HubBackend {
             inner: Arc::new(Inner {
                 hub,

@@ -25,7 +25,6 @@ use vtysh_compat::cli::{find_peer, ret};
 use vtysh_compat::{Answer, Backend, NodePath, PeerStatus, Request};
 
 use crate::config::Config;
-use crate::engine::EngineHandle;
 use crate::hub::RegistryHandle;
 use running::Running;
 
@@ -82,10 +81,8 @@ impl EngineBackend {
     /// The daemon's backend: `config` is what the daemon applied at start;
     /// vty changes and every query go to `registry`. `config_file` is where
     /// `write memory` saves: like FRR, None when no config file was read at
-    /// start. The engine is reached through the hub only; its handle is
-    /// still taken so that the daemon's start-up code need not change.
+    /// start. The engine is reached through the hub only.
     pub fn with_config(
-        _engine: EngineHandle,
         registry: RegistryHandle,
         config: Config,
         config_file: Option<PathBuf>,
