@@ -22,10 +22,11 @@ use tokio::sync::oneshot;
 use crate::config::Config;
 use crate::engine::{
     Command, EngineCounters, EngineHandle, EngineStats, Notification, SessionKey, SessionSnapshot,
-    SessionSpec,
 };
 use crate::packet::State;
-use crate::registry::{self, ClientId, Outcome, Registry, Request, Source, StatusEvent};
+use crate::registry::{
+    ClientId, Outcome, PeerSnapshot, Registry, Request, SessionSpec, Source, StatusEvent,
+};
 
 /// Delay between a config apply and the heap trim (see `memory::trim`).
 const TRIM_AFTER_APPLY: std::time::Duration = std::time::Duration::from_secs(2);
@@ -50,6 +51,8 @@ enum Msg {
     Subscribe(Source, UnboundedSender<StatusEvent>),
     Watch(UnboundedSender<Notification>),
     Sessions(oneshot::Sender<Vec<SessionInfo>>),
+    /// Engine snapshots to join with the registry's view of each session.
+    Peers(Vec<SessionSnapshot>, oneshot::Sender<Vec<PeerSnapshot>>),
     /// A query or clear for the engine, built only by the handle's methods:
     /// the engine answers the query's own reply channel.
     Engine(Command),
@@ -130,15 +133,27 @@ impl RegistryHandle {
     }
 
     /// Every engine session as the engine sees it now, in the engine's
-    /// order (empty when the engine is gone).
-    pub async fn snapshots(&self) -> Vec<SessionSnapshot> {
-        self.ask(Command::Snapshot).await
+    /// order, with the registry's display fields and notification counts
+    /// (empty when the engine is gone).
+    pub async fn snapshots(&self) -> Vec<PeerSnapshot> {
+        let snaps = self.ask(Command::Snapshot).await;
+        self.as_peers(snaps).await
     }
 
     /// The engine session with exactly this key (None when there is none
     /// or the engine is gone).
-    pub async fn snapshot_of(&self, key: SessionKey) -> Option<SessionSnapshot> {
-        self.ask(|tx| Command::SnapshotOf(key, tx)).await
+    pub async fn snapshot_of(&self, key: SessionKey) -> Option<PeerSnapshot> {
+        let snap = self.ask(|tx| Command::SnapshotOf(key, tx)).await?;
+        self.as_peers(vec![snap]).await.pop()
+    }
+
+    /// Join engine snapshots with the registry's view (`Registry::peer_snapshot`).
+    async fn as_peers(&self, snaps: Vec<SessionSnapshot>) -> Vec<PeerSnapshot> {
+        let (tx, rx) = oneshot::channel();
+        if self.tx.send(Msg::Peers(snaps, tx)).is_err() {
+            return Vec::new();
+        }
+        rx.await.unwrap_or_default()
     }
 
     /// The engine's drop and error counters by reason (empty when the
@@ -248,8 +263,8 @@ impl Task {
             }
             Msg::Register(client, req) => {
                 tracing::debug!("client {client:?} registers {:?}", req.key);
-                let mut out = self.registry.register(client, req);
-                out.commands.extend(registry::reply_counts(&out.events));
+                let out = self.registry.register(client, req);
+                self.registry.count_replies(&out.events);
                 self.outcome(out);
             }
             Msg::Deregister(client, key) => {
@@ -294,6 +309,13 @@ impl Task {
                     })
                     .collect();
                 let _ = reply.send(v);
+            }
+            Msg::Peers(snaps, reply) => {
+                let peers = snaps
+                    .into_iter()
+                    .map(|s| self.registry.peer_snapshot(s))
+                    .collect();
+                let _ = reply.send(peers);
             }
             // A gone engine drops the reply channel with the command: the
             // caller gets its default, as a query to a gone engine always did.

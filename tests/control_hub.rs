@@ -8,7 +8,7 @@ use std::net::{IpAddr, Ipv4Addr};
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use bfdd_rs::engine::{self, Command, EngineHandle, EngineOptions, SessionKey, SessionSpec};
+use bfdd_rs::engine::{self, Command, EngineHandle, EngineOptions, SessionConfig, SessionKey};
 use bfdd_rs::frr::bfdd_sock::codec::{
     self, MSG_NOTIFY, MSG_NOTIFY_ADD, MSG_REQUEST_ADD, MSG_REQUEST_DEL,
 };
@@ -165,6 +165,6 @@ async fn run_clients(path: &Path, registry: &hub::RegistryHandle, peer: &EngineH
     assert!(registry.sessions().await.is_empty());
 }
 
-fn peer_spec() -> SessionSpec {
+fn peer_spec() -> SessionConfig {
     fast_spec(key(A, B))
 }

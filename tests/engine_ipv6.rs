@@ -8,7 +8,7 @@ mod engine_support;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use std::time::{Duration, Instant};
 
-use bfdd_rs::engine::{self, Command, EngineOptions, Notification, SessionKey, SessionSpec};
+use bfdd_rs::engine::{self, Command, EngineOptions, Notification, SessionConfig, SessionKey};
 use bfdd_rs::packet::State;
 use engine_support::{fast_spec, in_private_netns, ip, lo_links};
 use tokio::sync::mpsc::Receiver;
@@ -28,7 +28,7 @@ fn wait_up(rx: &mut Receiver<Notification>, within: Duration) -> bool {
     false
 }
 
-fn spec(peer: Ipv6Addr, local: Ipv6Addr, multihop: bool) -> SessionSpec {
+fn spec(peer: Ipv6Addr, local: Ipv6Addr, multihop: bool) -> SessionConfig {
     fast_spec(SessionKey {
         peer: IpAddr::V6(peer),
         local: Some(IpAddr::V6(local)),

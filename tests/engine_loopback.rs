@@ -13,8 +13,8 @@ use std::time::{Duration, Instant};
 
 use bfdd_rs::auth::AuthType;
 use bfdd_rs::engine::{
-    self, AuthSpec, Command, EngineHandle, EngineOptions, Notification, SessionKey,
-    SessionSnapshot, SessionSpec,
+    self, AuthSpec, Command, EngineHandle, EngineOptions, Notification, SessionConfig, SessionKey,
+    SessionSnapshot,
 };
 use bfdd_rs::packet::{Diag, State};
 use engine_support::{fast_spec, in_private_netns, lo_links};
@@ -112,7 +112,7 @@ fn lo(addrs: &[Ipv4Addr]) -> Command {
     lo_links(addrs.iter().map(|a| IpAddr::V4(*a)).collect())
 }
 
-fn spec(peer: Ipv4Addr, local: Ipv4Addr, ifname: Option<&str>, multihop: bool) -> SessionSpec {
+fn spec(peer: Ipv4Addr, local: Ipv4Addr, ifname: Option<&str>, multihop: bool) -> SessionConfig {
     fast_spec(SessionKey {
         peer: IpAddr::V4(peer),
         local: Some(IpAddr::V4(local)),
@@ -177,7 +177,7 @@ fn single_hop_up_timer_change_and_remove_body() {
     assert!(a.snapshot().is_empty());
 }
 
-fn with_auth(mut s: SessionSpec, secret: &[u8]) -> SessionSpec {
+fn with_auth(mut s: SessionConfig, secret: &[u8]) -> SessionConfig {
     s.auth = Some(AuthSpec {
         auth_type: AuthType::KeyedSha1,
         key_id: 7,
@@ -289,13 +289,14 @@ fn sessions_stay_down_before_links_body() {
 }
 
 #[test]
-fn remote_cbit_and_notification_counter() {
-    run(remote_cbit_and_notification_counter_body);
+fn remote_cbit_and_up_down_counters() {
+    run(remote_cbit_and_up_down_counters_body);
 }
 
-/// The Up notification carries the C bit the peer sends; reportable
-/// changes and `CountNotification` count in `zebra_notifications`.
-fn remote_cbit_and_notification_counter_body() {
+/// The Up notification carries the C bit the peer sends; Up and Down count
+/// in the session's counters. (Which changes count as notifications to
+/// clients is FRR's rule, kept by the registry: tests/registry_rules.rs.)
+fn remote_cbit_and_up_down_counters_body() {
     // The remote C bit of the next change to Up.
     let up_cbit = |n: &mut Node| {
         let deadline = Instant::now() + WAIT;
@@ -320,31 +321,26 @@ fn remote_cbit_and_notification_counter_body() {
     b.send(Command::Upsert(sb.clone()));
     assert!(!up_cbit(&mut a), "B sends no C bit");
     assert!(up_cbit(&mut b), "A sends the C bit");
-    // Only the change to Up is reportable (Down -> Init is not).
     let counts = |n: &Node| {
         let c = n.snapshot()[0].counters;
-        (c.session_up, c.session_down, c.zebra_notifications)
+        (c.session_up, c.session_down)
     };
-    assert_eq!(counts(&a), (1, 0, 1));
-    assert_eq!(counts(&b), (1, 0, 1));
-    a.send(Command::CountNotification(sa.key.clone()));
-    // Unknown key: ignored.
-    a.send(Command::CountNotification(sb.key.clone()));
-    assert_eq!(counts(&a), (1, 0, 2));
+    assert_eq!(counts(&a), (1, 0));
+    assert_eq!(counts(&b), (1, 0));
 
-    // B shut down: B Up -> AdminDown, A Up -> Down; both reportable.
+    // B shut down: B Up -> AdminDown, A Up -> Down.
     let mut shut = sb.clone();
     shut.params.admin_down = true;
     b.send(Command::Upsert(shut));
     assert!(a.wait_state(State::Down, WAIT).is_some(), "A goes Down");
-    assert_eq!(counts(&a), (1, 1, 3));
-    assert_eq!(counts(&b), (1, 1, 2));
-    // No shutdown: B AdminDown -> Down (reportable), both back Up.
+    assert_eq!(counts(&a), (1, 1));
+    assert_eq!(counts(&b), (1, 1));
+    // No shutdown: B AdminDown -> Down, both back Up.
     b.send(Command::Upsert(sb));
     assert!(up_cbit(&mut b));
     assert!(!up_cbit(&mut a));
-    assert_eq!(counts(&a), (2, 1, 4));
-    assert_eq!(counts(&b), (2, 1, 4));
+    assert_eq!(counts(&a), (2, 1));
+    assert_eq!(counts(&b), (2, 1));
 }
 
 /// A Down packet with Your Discriminator 0, by hand (RFC 5880 §4.1).

@@ -36,7 +36,7 @@ fn all_up(h: &EngineHandle, keys: &[SessionKey]) -> bool {
     let snap = rx.blocking_recv().unwrap();
     keys.iter().all(|k| {
         snap.iter()
-            .any(|s| &s.spec.key == k && s.state == State::Up)
+            .any(|s| &s.config.key == k && s.state == State::Up)
     })
 }
 

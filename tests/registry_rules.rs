@@ -6,10 +6,11 @@
 //! and which transitions are reported to whom. Pure: no engine, no I/O.
 
 use bfdd_rs::config;
-use bfdd_rs::engine::{Command, Notification, SessionKey, SessionSpec};
+use bfdd_rs::engine::{Command, Notification, SessionKey};
 use bfdd_rs::packet::{Diag, State};
 use bfdd_rs::registry::{
-    reply_counts, reported, ClientId, Registry, Request, Source, Status, StatusEvent,
+    counts_as_notification, reported, ClientId, Registry, Request, SessionSpec, Source, Status,
+    StatusEvent,
 };
 
 fn key(peer: &str, local: Option<&str>, ifname: Option<&str>, multihop: bool) -> SessionKey {
@@ -44,10 +45,16 @@ fn plain(k: SessionKey) -> Request {
     zreq(k, 300, 300, 3, 1, false, "")
 }
 
-fn upserts(cmds: &[Command]) -> Vec<SessionSpec> {
+/// The registry's spec of each session upserted by `cmds`; the engine got
+/// exactly its `config()`.
+fn upserts(r: &Registry, cmds: &[Command]) -> Vec<SessionSpec> {
     cmds.iter()
         .filter_map(|c| match c {
-            Command::Upsert(s) => Some(s.clone()),
+            Command::Upsert(c) => {
+                let spec = r.get(&c.key).cloned().expect("upserted session is held");
+                assert_eq!(&spec.config(), c, "the engine runs the spec in force");
+                Some(spec)
+            }
             _ => None,
         })
         .collect()
@@ -82,7 +89,7 @@ fn first_register_creates_dynamic_session_with_default_timers() {
     let mut r = Registry::new();
     let k = key("10.0.0.2", None, Some("eth0"), false);
     let out = r.register(zebra(100), plain(k.clone()));
-    let ups = upserts(&out.commands);
+    let ups = upserts(&r, &out.commands);
     assert_eq!(ups.len(), 1);
     let s = &ups[0];
     assert_eq!(s.key, k);
@@ -109,7 +116,7 @@ fn first_registrant_timers_and_cbit_apply_later_ones_do_not() {
     let mut r = Registry::new();
     let k = key("10.0.0.2", None, None, false);
     let out = r.register(zebra(1), zreq(k.clone(), 100, 200, 5, 1, true, ""));
-    let s = &upserts(&out.commands)[0];
+    let s = &upserts(&r, &out.commands)[0];
     assert_eq!(s.params.required_min_rx, 100_000);
     assert_eq!(s.params.desired_min_tx, 200_000);
     assert_eq!(s.params.detect_mult, 5);
@@ -127,7 +134,7 @@ fn multihop_hops_give_minimum_ttl() {
     for (hops, ttl) in [(255u8, 1u8), (5, 251), (2, 254), (0, 254)] {
         let k = key("192.0.2.9", Some("192.0.2.1"), None, true);
         let out = r.register(zebra(7), zreq(k.clone(), 300, 300, 3, hops, false, ""));
-        let s = &upserts(&out.commands)[0];
+        let s = &upserts(&r, &out.commands)[0];
         assert_eq!(s.minimum_ttl, ttl, "hops {hops}");
         r.deregister(zebra(7), &k);
         assert!(r.is_empty());
@@ -135,7 +142,7 @@ fn multihop_hops_give_minimum_ttl() {
     // Single hop: the TTL rule does not apply (always 255 on the wire).
     let k = key("10.0.0.2", None, None, false);
     let out = r.register(zebra(7), zreq(k, 300, 300, 3, 1, false, ""));
-    assert_eq!(upserts(&out.commands)[0].minimum_ttl, 254);
+    assert_eq!(upserts(&r, &out.commands)[0].minimum_ttl, 254);
 }
 
 #[test]
@@ -147,12 +154,12 @@ fn profile_applies_on_create_and_from_a_later_registrant() {
     ));
     let k = key("10.0.0.2", None, None, false);
     let out = r.register(zebra(1), zreq(k.clone(), 300, 300, 3, 1, false, "fast"));
-    let s = &upserts(&out.commands)[0];
+    let s = &upserts(&r, &out.commands)[0];
     assert_eq!(s.params.desired_min_tx, 100_000);
     assert_eq!(s.params.required_min_rx, 100_000);
     // Later registrant names another profile: it is applied.
     let out = r.register(zebra(2), zreq(k.clone(), 300, 300, 3, 1, false, "slow"));
-    let s = &upserts(&out.commands)[0];
+    let s = &upserts(&r, &out.commands)[0];
     assert_eq!(s.params.desired_min_tx, 1_000_000);
     assert_eq!(s.params.required_min_rx, 300_000);
     assert_eq!(s.params.detect_mult, 7);
@@ -168,7 +175,7 @@ fn registrant_own_non_default_timers_win_over_profile() {
     ));
     let k = key("10.0.0.2", None, None, false);
     let out = r.register(zebra(1), zreq(k, 300, 500, 3, 1, false, "fast"));
-    let s = &upserts(&out.commands)[0];
+    let s = &upserts(&r, &out.commands)[0];
     assert_eq!(s.params.desired_min_tx, 500_000, "own value wins");
     assert_eq!(s.params.required_min_rx, 100_000, "default own → profile");
 }
@@ -178,11 +185,11 @@ fn missing_profile_is_ignored_until_configured() {
     let mut r = Registry::new();
     let k = key("10.0.0.2", None, None, false);
     let out = r.register(zebra(1), zreq(k.clone(), 300, 300, 3, 1, false, "later"));
-    assert_eq!(upserts(&out.commands)[0].params.desired_min_tx, 300_000);
+    assert_eq!(upserts(&r, &out.commands)[0].params.desired_min_tx, 300_000);
     let cmds = r.apply(&cfg(
         "bfd\n profile later\n  transmit-interval 150\n exit\nexit\n",
     ));
-    let ups = upserts(&cmds);
+    let ups = upserts(&r, &cmds);
     assert_eq!(ups.len(), 1);
     assert_eq!(ups[0].params.desired_min_tx, 150_000);
     assert!(!ups[0].configured);
@@ -300,7 +307,7 @@ fn config_removal_keeps_client_referenced_session_as_dynamic() {
     r.register(zebra(1), plain(k2.clone()));
     let cmds = r.apply(&cfg("bfd\nexit\n"));
     assert_eq!(removes(&cmds), [k3], "unreferenced peer goes");
-    let ups = upserts(&cmds);
+    let ups = upserts(&r, &cmds);
     assert_eq!(ups.len(), 1);
     assert_eq!(ups[0].key, k2);
     assert!(!ups[0].configured, "now dynamic");
@@ -318,7 +325,7 @@ fn config_adding_a_dynamic_session_makes_it_configured() {
         "bfd\n peer 10.0.0.2\n  receive-interval 200\n exit\nexit\n",
     ));
     assert!(removes(&cmds).is_empty());
-    let ups = upserts(&cmds);
+    let ups = upserts(&r, &cmds);
     assert_eq!(ups.len(), 1);
     assert!(ups[0].configured);
     assert_eq!(ups[0].params.required_min_rx, 200_000);
@@ -467,14 +474,59 @@ fn register_replies_to_zapi_sources_are_counted() {
     };
     events.extend(r.register(pin, Request::new(k.clone())).events);
     assert_eq!(events.len(), 3, "every registrant gets a reply");
-    let counted: Vec<SessionKey> = reply_counts(&events)
-        .into_iter()
-        .map(|c| match c {
-            Command::CountNotification(k) => k,
-            other => panic!("unexpected {other:?}"),
-        })
+    let counted: Vec<SessionKey> = events
+        .iter()
+        .filter(|ev| counts_as_notification(ev))
+        .map(|ev| ev.key.clone())
         .collect();
-    assert_eq!(counted, [k.clone(), k], "zebra and direct, not bfdd.sock");
+    assert_eq!(
+        counted,
+        [k.clone(), k.clone()],
+        "zebra and direct, not bfdd.sock"
+    );
+    r.count_replies(&events);
+    let v = r.sessions().next().unwrap();
+    assert_eq!(v.notifications, 2, "the two ZAPI replies counted");
+}
+
+#[test]
+fn reportable_transitions_are_up_down_from_up_and_admin_down() {
+    use bfdd_rs::registry::reportable_transition as r;
+    use State::*;
+    assert!(r(Down, Up) && r(Init, Up));
+    assert!(r(Up, Down));
+    assert!(!r(Init, Down) && !r(Down, Init) && !r(Up, Up) && !r(Down, Down));
+    assert!(r(Up, AdminDown) && r(Down, AdminDown) && r(Init, AdminDown));
+    assert!(r(AdminDown, Down));
+    assert!(!r(AdminDown, AdminDown));
+}
+
+/// Reported changes count in the session's notifications (FRR's "Zebra
+/// notifications"), churn does not; a registration reply counts too.
+#[test]
+fn reported_changes_and_replies_count_as_notifications() {
+    let mut r = Registry::new();
+    let k = key("10.0.0.2", None, None, false);
+    let out = r.register(zebra(1), plain(k.clone()));
+    r.count_replies(&out.events);
+    let change = |from, to| Notification::StateChanged {
+        key: k.clone(),
+        local_discr: 1,
+        from,
+        to,
+        diag: Diag::NONE,
+        remote_cbit: false,
+    };
+    let count = |r: &Registry| r.sessions().next().unwrap().notifications;
+    assert_eq!(count(&r), 1, "the registration reply");
+    r.notification(&change(State::Down, State::Init));
+    assert_eq!(count(&r), 1, "Down -> Init is not reported");
+    r.notification(&change(State::Init, State::Up));
+    assert_eq!(count(&r), 2);
+    r.notification(&change(State::Up, State::Down));
+    r.notification(&change(State::Down, State::AdminDown));
+    r.notification(&change(State::AdminDown, State::Down));
+    assert_eq!(count(&r), 5);
 }
 
 #[test]
@@ -503,5 +555,5 @@ fn update_existing_replaces_dynamic_settings() {
     let mut q = zreq(k.clone(), 300, 700, 3, 1, false, "");
     q.update_existing = true;
     let out = r.register(direct(1, 1), q);
-    assert_eq!(upserts(&out.commands)[0].params.desired_min_tx, 700_000);
+    assert_eq!(upserts(&r, &out.commands)[0].params.desired_min_tx, 700_000);
 }

@@ -707,24 +707,6 @@ fn rfc5880_4_1_remote_c_bit_follows_every_accepted_packet() {
 }
 
 #[test]
-fn reportable_transitions_are_up_down_from_up_and_admin_down() {
-    use bfdd_rs::session::reportable_transition as r;
-    use State::*;
-    assert!(r(Down, Up) && r(Init, Up));
-    assert!(r(Up, Down));
-    assert!(!r(Init, Down) && !r(Down, Init) && !r(Up, Up) && !r(Down, Down));
-    assert!(r(Up, AdminDown) && r(Down, AdminDown) && r(Init, AdminDown));
-    assert!(r(AdminDown, Down));
-    assert!(!r(AdminDown, AdminDown));
-    let sc = StateChange {
-        from: Up,
-        to: Down,
-        diag: Diag::CONTROL_DETECTION_TIME_EXPIRED,
-    };
-    assert!(sc.reportable());
-}
-
-#[test]
 fn rfc5880_6_8_7_packet_contents() {
     let t0 = Instant::now();
     let params = SessionParams {

@@ -74,32 +74,6 @@ pub struct StateChange {
     pub diag: Diag,
 }
 
-impl StateChange {
-    /// Whether clients of the session are told about this change (see
-    /// `reportable_transition`).
-    pub fn reportable(&self) -> bool {
-        reportable_transition(self.from, self.to)
-    }
-}
-
-/// The transitions a session's clients hear about (RFC 5882 §3: clients act
-/// on a session coming Up and on an Up session going Down): every change to
-/// Up, Up → Down, and the operator's AdminDown and its end (AdminDown →
-/// Down). Init → Down and Down → Init are churn of a session that never came
-/// up, of no use to a client. This is also the rule FRR 8.4 bfdd applies.
-pub fn reportable_transition(from: State, to: State) -> bool {
-    if from == to {
-        return false;
-    }
-    matches!(
-        (from, to),
-        (_, State::Up)
-            | (State::Up, State::Down)
-            | (_, State::AdminDown)
-            | (State::AdminDown, State::Down)
-    )
-}
-
 /// What the engine must do after an event.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Actions {

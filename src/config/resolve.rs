@@ -8,7 +8,8 @@
 //! one, else the existing profile's.
 
 use super::model::{Config, PeerConfig, Settings, DEFAULT_MINIMUM_TTL};
-use crate::engine::{AuthSpec, SessionKey, SessionSpec};
+use crate::engine::{AuthSpec, SessionKey};
+use crate::registry::SessionSpec;
 use crate::session::SessionParams;
 
 impl Config {

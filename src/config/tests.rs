@@ -839,7 +839,7 @@ fn auth_lines_merge_across_reentered_nodes() {
 
 // -------------------------------------------------------- override rule
 
-fn spec_for(c: &Config, peer: &str) -> crate::engine::SessionSpec {
+fn spec_for(c: &Config, peer: &str) -> crate::registry::SessionSpec {
     c.session_specs()
         .into_iter()
         .find(|s| s.key.peer == ip(peer))

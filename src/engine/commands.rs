@@ -1,44 +1,27 @@
 //! Commands from the control plane, applied on the engine thread: create or
 //! reconfigure a session, remove one (its AdminDown sent before its path is
 //! released), take a new link set, and answer snapshot, counter and
-//! statistics queries. The engine's `SessionSpec` is split here into what the
-//! endpoint runs (`bfd::SessionConfig`) and what only the control plane shows
-//! (`Extras`), and joined again for snapshots.
+//! statistics queries.
 
 use std::time::Instant;
 
 use bfd::endpoint::SessionRef;
-use bfd::{Handle, SessionConfig};
+use bfd::SessionConfig;
 use tracing::{debug, error};
 
 use super::core::Core;
-use super::{Command, EngineCounters, EngineStats, SessionCounters, SessionSnapshot, SessionSpec};
-
-/// What the engine keeps of a session beside the endpoint's state: the
-/// control plane's display fields, and the count of status notifications
-/// its clients were sent.
-#[derive(Debug, Clone)]
-pub struct Extras {
-    pub handle: Handle,
-    pub configured: bool,
-    pub echo_mode: bool,
-    pub echo_transmit_interval: u32,
-    pub zebra_notifications: u64,
-}
+use super::{Command, EngineCounters, EngineStats, SessionCounters, SessionSnapshot};
 
 impl Core {
     pub fn command(&mut self, cmd: Command, now: Instant) {
         self.before();
         match cmd {
-            Command::Upsert(spec) => self.upsert(spec, now),
+            Command::Upsert(config) => self.upsert(config, now),
             Command::Remove(key) => {
                 if let Some(h) = self.ep.remove(&key, now) {
                     // The AdminDown goes out on the path before it is released.
                     self.flush_transmits();
                     self.path.detach(h);
-                    if let Some(x) = self.extras.get_mut(h.index()) {
-                        *x = None;
-                    }
                     debug!("BFD session {key:?} removed");
                 }
             }
@@ -63,13 +46,6 @@ impl Core {
                     self.ep.clear_counters(h);
                 }
             }
-            Command::CountNotification(key) => {
-                if let Some(h) = self.ep.find(&key) {
-                    if let Some(x) = self.extras_mut(h) {
-                        x.zebra_notifications += 1;
-                    }
-                }
-            }
             Command::Stats(reply) => {
                 let _ = reply.send(EngineStats {
                     lateness: self.ep.lateness(),
@@ -86,14 +62,8 @@ impl Core {
         self.after();
     }
 
-    fn upsert(&mut self, spec: SessionSpec, now: Instant) {
-        let existed = self.ep.find(&spec.key).is_some();
-        let config = SessionConfig {
-            key: spec.key,
-            params: spec.params,
-            auth: spec.auth,
-            minimum_ttl: spec.minimum_ttl,
-        };
+    fn upsert(&mut self, config: SessionConfig, now: Instant) {
+        let existed = self.ep.find(&config.key).is_some();
         let h = match self.ep.upsert(config, now) {
             Ok(h) => h,
             Err(e) => {
@@ -101,18 +71,6 @@ impl Core {
                 return;
             }
         };
-        let i = h.index();
-        if self.extras.len() <= i {
-            self.extras.resize_with(i + 1, || None);
-        }
-        let notified = self.extras_mut(h).map_or(0, |x| x.zebra_notifications);
-        self.extras[i] = Some(Extras {
-            handle: h,
-            configured: spec.configured,
-            echo_mode: spec.echo_mode,
-            echo_transmit_interval: spec.echo_transmit_interval,
-            zebra_notifications: notified,
-        });
         if !existed {
             if let Some(s) = self.ep.get(h) {
                 debug!(
@@ -148,22 +106,9 @@ impl Core {
 
     /// What the control plane may see of one session.
     fn snapshot(&self, s: &SessionRef<'_>, now: Instant) -> SessionSnapshot {
-        let x = self
-            .extras
-            .get(s.handle.index())
-            .and_then(Option::as_ref)
-            .filter(|x| x.handle == s.handle);
         let ss = s.session;
         SessionSnapshot {
-            spec: SessionSpec {
-                key: s.config.key.clone(),
-                params: s.config.params,
-                auth: s.config.auth.clone(),
-                minimum_ttl: s.config.minimum_ttl,
-                configured: x.is_none_or(|x| x.configured),
-                echo_mode: x.is_some_and(|x| x.echo_mode),
-                echo_transmit_interval: x.map_or(50_000, |x| x.echo_transmit_interval),
-            },
+            config: s.config.clone(),
             local_discr: ss.local_discr(),
             remote_discr: ss.remote_discr(),
             state: ss.state(),
@@ -181,7 +126,6 @@ impl Core {
                 echo_output: 0,
                 session_up: s.counters.session_up,
                 session_down: s.counters.session_down,
-                zebra_notifications: x.map_or(0, |x| x.zebra_notifications),
             },
             enabled: s.enabled,
         }

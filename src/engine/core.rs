@@ -1,6 +1,6 @@
 //! What the engine thread works on between waits: the `bfd::Endpoint` with
 //! every session, the data path that carries them, and the engine's own
-//! per-session extras, accounting and notification channel. Each handler
+//! accounting and notification channel. Each handler
 //! feeds the endpoint, then sends what it queued (`flush_transmits`) and
 //! hands its state changes to the control plane (`drain_events`), which
 //! keeps the channel bounded: when it is full the endpoint defers and
@@ -8,12 +8,10 @@
 
 use std::time::Instant;
 
-use bfd::session::reportable_transition;
 use bfd::Endpoint;
 use tokio::sync::mpsc::error::TrySendError;
 use tokio::sync::mpsc::Sender;
 
-use super::commands::Extras;
 use super::path::DataPath;
 use super::stats::Batch;
 use super::{EngineStats, Notification};
@@ -21,8 +19,6 @@ use super::{EngineStats, Notification};
 pub struct Core {
     pub ep: Endpoint,
     pub path: Box<dyn DataPath>,
-    /// Per-session data the endpoint does not keep, by `Handle::index`.
-    pub extras: Vec<Option<Extras>>,
     pub notify: Sender<Notification>,
     /// The channel was full at the last drain: events wait in the endpoint.
     pub events_blocked: bool,
@@ -37,7 +33,6 @@ impl Core {
         Core {
             ep,
             path,
-            extras: Vec::new(),
             notify,
             events_blocked: false,
             stats: EngineStats::default(),
@@ -110,15 +105,6 @@ impl Core {
                 self.events_blocked = false;
                 return;
             };
-            if reportable_transition(ev.from, ev.to) {
-                let x = self
-                    .extras
-                    .get_mut(ev.handle.index())
-                    .and_then(Option::as_mut);
-                if let Some(x) = x.filter(|x| x.handle == ev.handle) {
-                    x.zebra_notifications += 1;
-                }
-            }
             permit.send(Notification::StateChanged {
                 key: ev.key,
                 local_discr: ev.local_discr,
@@ -134,13 +120,6 @@ impl Core {
     /// nothing tells this thread when the receiver made room).
     pub fn events_waiting(&self) -> bool {
         self.events_blocked || self.ep.has_deferred_events()
-    }
-
-    pub fn extras_mut(&mut self, h: bfd::Handle) -> Option<&mut Extras> {
-        self.extras
-            .get_mut(h.index())?
-            .as_mut()
-            .filter(|x| x.handle == h)
     }
 
     /// AdminDown to every session on the wire a few times, a few ms apart,

@@ -38,7 +38,7 @@ mod tuning;
 mod udp;
 
 pub use bfd::endpoint::{LatenessStats, LATENESS_BOUNDS_US};
-pub use bfd::{AuthSpec, SessionKey};
+pub use bfd::{AuthSpec, SessionConfig, SessionKey};
 pub use tuning::{EngineTuning, Realtime};
 
 use std::net::IpAddr;
@@ -47,38 +47,6 @@ use std::sync::{mpsc, Arc};
 use std::time::Duration;
 
 use crate::packet::{Diag, State};
-use crate::session::SessionParams;
-
-/// Everything needed to create or reconfigure a session.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SessionSpec {
-    pub key: SessionKey,
-    pub params: SessionParams,
-    pub auth: Option<AuthSpec>,
-    /// Multihop: drop packets whose TTL is below this (default 254).
-    pub minimum_ttl: u8,
-    /// Shown as "Peer Type: configured" (true) or "dynamic".
-    pub configured: bool,
-    /// Echo settings are kept for display; echo itself is a later issue.
-    pub echo_mode: bool,
-    pub echo_transmit_interval: u32,
-}
-
-impl SessionSpec {
-    /// A configured session for `key` with `params` and the defaults for
-    /// the rest: no authentication, minimum TTL 254, echo off (50 ms).
-    pub fn new(key: SessionKey, params: SessionParams) -> SessionSpec {
-        SessionSpec {
-            key,
-            params,
-            auth: None,
-            minimum_ttl: 254,
-            configured: true,
-            echo_mode: false,
-            echo_transmit_interval: 50_000,
-        }
-    }
-}
 
 /// One interface as rtnetlink reports it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -99,16 +67,12 @@ pub struct SessionCounters {
     pub echo_output: u64,
     pub session_up: u64,
     pub session_down: u64,
-    /// Status notifications generated for the session's clients (FRR's
-    /// "Zebra notifications"): every reportable state change
-    /// (`session::reportable_transition`) plus each `CountNotification`.
-    pub zebra_notifications: u64,
 }
 
 /// A read-only copy of a session for `show` commands.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SessionSnapshot {
-    pub spec: SessionSpec,
+    pub config: SessionConfig,
     pub local_discr: u32,
     pub remote_discr: u32,
     pub state: State,
@@ -187,7 +151,7 @@ pub struct EngineStats {
 pub enum Command {
     /// Create a session, or reconfigure it (timers by poll sequence, no flap)
     /// if one with the same key exists.
-    Upsert(SessionSpec),
+    Upsert(SessionConfig),
     /// Send AdminDown to the peer and forget the session.
     Remove(SessionKey),
     /// The full set of interfaces now (from rtnetlink).
@@ -203,10 +167,6 @@ pub enum Command {
     /// Zero one session's control and echo packet counters (FRR's
     /// `clear bfd peer ... counters`; event counters are kept).
     ClearCounters(SessionKey),
-    /// The control plane sent a status notification of its own for this
-    /// session (e.g. the reply to a client's registration): count it in
-    /// `SessionCounters::zebra_notifications`.
-    CountNotification(SessionKey),
     /// The engine thread's handler times and timer lateness.
     Stats(tokio::sync::oneshot::Sender<EngineStats>),
     /// Zero `EngineStats` (FRR's `clear thread cpu`).

@@ -9,12 +9,12 @@ use bfd::{Endpoint, EndpointConfig};
 
 use super::core::Core;
 use super::udp::KernelUdp;
-use super::{Command, EngineStats, LinkInfo, Notification, SessionKey, SessionSpec};
+use super::{Command, EngineStats, LinkInfo, Notification, SessionConfig, SessionKey};
 use crate::packet::Diag;
 
 /// A configured single-hop session with default timers.
-fn spec(peer: &str, local: &str, ifname: Option<&str>) -> SessionSpec {
-    SessionSpec::new(
+fn spec(peer: &str, local: &str, ifname: Option<&str>) -> SessionConfig {
+    SessionConfig::new(
         SessionKey {
             peer: peer.parse().unwrap(),
             local: Some(local.parse().unwrap()),

@@ -55,13 +55,14 @@ impl Registry {
                     spec: placeholder_spec(&key),
                     state: State::Down,
                     remote_cbit: false,
+                    notifications: 0,
                 };
                 self.sessions.insert(key.clone(), Box::new(e.clone()));
                 let spec = self.dynamic_spec(&key);
                 e.state = initial_state(&spec);
-                e.spec = spec.clone();
+                out.commands.push(Command::Upsert(spec.config()));
+                e.spec = spec;
                 self.sessions.insert(key.clone(), Box::new(e));
-                out.commands.push(Command::Upsert(spec));
                 key
             }
         };
@@ -163,6 +164,8 @@ impl Registry {
         let Some(status) = reported(*from, *to) else {
             return Vec::new();
         };
+        // FRR counts every status message it generates for the session.
+        e.notifications += 1;
         let mut targets: BTreeSet<Source> = e.refs.iter().map(|c| c.source).collect();
         targets.insert(Source::Zebra);
         targets

@@ -7,8 +7,9 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::spec::{initial_state, settings_of};
 use super::table::{Entry, Registry};
+use super::SessionSpec;
 use crate::config::{Config, ProfileConfig};
-use crate::engine::{Command, SessionKey, SessionSpec};
+use crate::engine::{Command, SessionKey};
 
 impl Registry {
     /// Replace the config-requested sessions with `specs` and return the engine
@@ -62,6 +63,8 @@ impl Registry {
                         moved.spec.key = key.clone();
                         moved.state = initial_state(&spec);
                         moved.remote_cbit = false;
+                        // A new engine session: its notifications start over.
+                        moved.notifications = 0;
                         self.sessions.insert(key.clone(), moved);
                     }
                 }
@@ -74,6 +77,7 @@ impl Registry {
                     }
                 }
                 None => {
+                    let config = spec.config();
                     self.sessions.insert(
                         key.clone(),
                         Box::new(Entry {
@@ -85,10 +89,11 @@ impl Registry {
                             state: initial_state(&spec),
                             remote_cbit: false,
                             configured: true,
-                            spec: spec.clone(),
+                            notifications: 0,
+                            spec,
                         }),
                     );
-                    upserts.push(Command::Upsert(spec));
+                    upserts.push(Command::Upsert(config));
                 }
             }
         }

@@ -19,15 +19,22 @@
 //! - `mark_stale(source)` / `sweep_stale(source)`: keep a source's references
 //!   across a reconnect until the clients had a chance to re-register;
 //! - `notification(&n)`: an engine state change → the status events to send;
-//! - `sessions()`: read-only view (configured flag, clients, spec, state).
+//! - `sessions()`: read-only view (configured flag, clients, spec, state);
+//! - `peer_snapshot(snap)`: an engine snapshot as FRR's interfaces show it,
+//!   with the registry's display fields and notification count.
 
 mod clients;
 mod configured;
+mod peer;
 mod request;
 mod spec;
 mod status;
 mod table;
 
+pub use peer::{PeerCounters, PeerSnapshot};
 pub use request::{ClientId, Request, Source, MAX_INTERVAL_MS};
-pub use status::{reply_counts, reported, Outcome, Status, StatusEvent};
+pub use spec::SessionSpec;
+pub use status::{
+    counts_as_notification, reportable_transition, reported, Outcome, Status, StatusEvent,
+};
 pub use table::{frr_key_match, Registry, SessionView};

@@ -1,11 +1,65 @@
-//! A session's spec from settings and back: the spec of a dynamic session
-//! (its own settings under FRR's profile rule), the stand-in spec before
-//! one is resolved, the state a new spec starts in, and a spec's values in
-//! the CLI's units.
+//! A session's spec: what the control plane wants of a session (what the
+//! engine runs, plus what only FRR's interfaces show), and its derivation
+//! from settings and back: the spec of a dynamic session (its own settings
+//! under FRR's profile rule), the stand-in spec before one is resolved, the
+//! state a new spec starts in, and a spec's values in the CLI's units.
 
 use crate::config::{self, Config, PeerConfig, ProfileConfig, Settings};
-use crate::engine::{SessionKey, SessionSpec};
+use crate::engine::{AuthSpec, SessionConfig, SessionKey};
 use crate::packet::State;
+use crate::session::SessionParams;
+
+/// Everything the control plane wants of one session: the part the engine
+/// runs (`config()`) and the fields only FRR's `show` output carries.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionSpec {
+    pub key: SessionKey,
+    pub params: SessionParams,
+    pub auth: Option<AuthSpec>,
+    /// Multihop: drop packets whose TTL is below this (default 254).
+    pub minimum_ttl: u8,
+    /// Shown as "Peer Type: configured" (true) or "dynamic".
+    pub configured: bool,
+    /// Echo settings are kept for display; echo itself is a later issue.
+    pub echo_mode: bool,
+    pub echo_transmit_interval: u32,
+}
+
+impl SessionSpec {
+    /// A configured session for `key` with `params` and the defaults for
+    /// the rest: no authentication, minimum TTL 254, echo off (50 ms).
+    pub fn new(key: SessionKey, params: SessionParams) -> SessionSpec {
+        SessionSpec {
+            key,
+            params,
+            auth: None,
+            minimum_ttl: 254,
+            configured: true,
+            echo_mode: false,
+            echo_transmit_interval: 50_000,
+        }
+    }
+
+    /// What the engine runs of this spec.
+    pub fn config(&self) -> SessionConfig {
+        SessionConfig {
+            key: self.key.clone(),
+            params: self.params,
+            auth: self.auth.clone(),
+            minimum_ttl: self.minimum_ttl,
+        }
+    }
+
+    /// The spec the engine's `config` stands for when the registry knows no
+    /// more of it: configured, echo off.
+    pub fn from_config(config: SessionConfig) -> SessionSpec {
+        SessionSpec {
+            auth: config.auth,
+            minimum_ttl: config.minimum_ttl,
+            ..SessionSpec::new(config.key, config.params)
+        }
+    }
+}
 
 const MS: u32 = 1000;
 

@@ -1,12 +1,28 @@
 //! What clients are told, by FRR 8.4 bfdd's rules: a session's status as
 //! FRR reports it, which transitions are reported, the status events to
-//! deliver and the engine commands that count them, and `Outcome`, what a
-//! registry call asks its caller to do.
+//! deliver, and `Outcome`, what a registry call asks its caller to do.
 
 use super::request::Source;
 use crate::engine::{Command, SessionKey};
 use crate::packet::State;
-use crate::session::reportable_transition;
+
+/// The transitions a session's clients hear about (RFC 5882 §3: clients act
+/// on a session coming Up and on an Up session going Down): every change to
+/// Up, Up → Down, and the operator's AdminDown and its end (AdminDown →
+/// Down). Init → Down and Down → Init are churn of a session that never came
+/// up, of no use to a client. This is also the rule FRR 8.4 bfdd applies.
+pub fn reportable_transition(from: State, to: State) -> bool {
+    if from == to {
+        return false;
+    }
+    matches!(
+        (from, to),
+        (_, State::Up)
+            | (State::Up, State::Down)
+            | (_, State::AdminDown)
+            | (State::AdminDown, State::Down)
+    )
+}
 
 /// Session status as FRR reports it to clients (lib/bfd.h values).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -39,22 +55,17 @@ impl Status {
 /// Whether FRR 8.4 bfdd tells the protocols about a transition
 /// (bfdd/bfd.c): every transition to Up, Up → Down (not Init → Down), to
 /// AdminDown (`shutdown`) and AdminDown → Down (`no shutdown`) — the
-/// session's own `reportable_transition` rule — and with which status.
+/// `reportable_transition` rule — and with which status.
 pub fn reported(from: State, to: State) -> Option<Status> {
     reportable_transition(from, to).then(|| Status::of(to))
 }
 
-/// The engine commands that count status replies in the sessions'
-/// notification counters: FRR counts every status message bfdd generates
-/// (bfdd/ptm_adapter.c), and the reply to a ZAPI registration is one; a
-/// bfdd.sock source's events are not ZAPI messages and are not counted.
-/// State-change reports are counted by the engine itself.
-pub fn reply_counts(events: &[StatusEvent]) -> Vec<Command> {
-    events
-        .iter()
-        .filter(|ev| matches!(ev.target, Source::Zebra | Source::Direct(_)))
-        .map(|ev| Command::CountNotification(ev.key.clone()))
-        .collect()
+/// Whether a status event counts in its session's notification counter:
+/// FRR counts every status message bfdd generates (bfdd/ptm_adapter.c), and
+/// the reply to a ZAPI registration is one; a bfdd.sock source's events are
+/// not ZAPI messages and are not counted.
+pub fn counts_as_notification(ev: &StatusEvent) -> bool {
+    matches!(ev.target, Source::Zebra | Source::Direct(_))
 }
 
 /// One status message to deliver to `target`.

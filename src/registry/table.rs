@@ -7,8 +7,9 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::request::ClientId;
 use super::spec::{dynamic_spec, placeholder_spec};
+use super::SessionSpec;
 use crate::config::{ProfileConfig, Settings};
-use crate::engine::{Command, SessionKey, SessionSpec};
+use crate::engine::{Command, SessionKey};
 use crate::packet::State;
 
 /// Read-only view of one session for `show` commands and bfdd.sock.
@@ -19,6 +20,8 @@ pub struct SessionView<'a> {
     pub clients: &'a BTreeSet<ClientId>,
     /// Last state the engine reported (Down/AdminDown before any report).
     pub state: State,
+    /// Status notifications generated for the session's clients.
+    pub notifications: u64,
 }
 
 /// One desired session: who wants it and what the engine has.
@@ -42,6 +45,10 @@ pub(super) struct Entry {
     pub(super) state: State,
     /// The remote C bit of the last engine notification.
     pub(super) remote_cbit: bool,
+    /// Status notifications generated for the session's clients (FRR's
+    /// "Zebra notifications"): every reported transition plus each reply
+    /// to a ZAPI registration.
+    pub(super) notifications: u64,
 }
 
 /// Desired sessions, by exact key, with their requesters.
@@ -162,8 +169,9 @@ impl Registry {
         if e.spec == spec {
             return None;
         }
-        e.spec = spec.clone();
-        Some(Command::Upsert(spec))
+        let config = spec.config();
+        e.spec = spec;
+        Some(Command::Upsert(config))
     }
 }
 
@@ -173,6 +181,7 @@ fn view(e: &Entry) -> SessionView<'_> {
         configured: e.configured,
         clients: &e.refs,
         state: e.state,
+        notifications: e.notifications,
     }
 }
 

@@ -13,7 +13,7 @@ use std::net::{IpAddr, Ipv4Addr};
 use std::process::Command;
 
 use bfdd_rs::engine::{
-    self, EngineHandle, EngineOptions, LinkInfo, Notification, SessionKey, SessionSpec,
+    self, EngineHandle, EngineOptions, LinkInfo, Notification, SessionConfig, SessionKey,
 };
 use bfdd_rs::session::SessionParams;
 
@@ -91,8 +91,8 @@ pub fn fast_params() -> SessionParams {
 
 /// A configured session for `key` with [`fast_params`], no authentication,
 /// no echo.
-pub fn fast_spec(key: SessionKey) -> SessionSpec {
-    SessionSpec::new(key, fast_params())
+pub fn fast_spec(key: SessionKey) -> SessionConfig {
+    SessionConfig::new(key, fast_params())
 }
 
 /// The single-hop IPv4 session key from `local` to `peer` in the default VRF.
@@ -107,7 +107,7 @@ pub fn v4_key(peer: Ipv4Addr, local: Ipv4Addr) -> SessionKey {
 }
 
 /// [`fast_spec`] for [`v4_key`].
-pub fn v4_spec(peer: Ipv4Addr, local: Ipv4Addr) -> SessionSpec {
+pub fn v4_spec(peer: Ipv4Addr, local: Ipv4Addr) -> SessionConfig {
     fast_spec(v4_key(peer, local))
 }
 

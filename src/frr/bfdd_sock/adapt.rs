@@ -7,7 +7,7 @@
 
 use super::backend::{ControlSessionInfo, PeerRequest};
 use crate::config::Settings;
-use crate::engine::{SessionSnapshot, SessionSpec};
+use crate::registry::{PeerSnapshot, SessionSpec};
 use crate::session::SessionParams;
 
 const MIN_INTERVAL_MS: u64 = 10;
@@ -17,7 +17,7 @@ const DEFAULT_MINIMUM_TTL: u8 = 254;
 
 /// The socket's view of one session. `label` is kept by the daemon (labels
 /// are not part of the engine's spec).
-pub fn session_info(snap: &SessionSnapshot, label: Option<String>) -> ControlSessionInfo {
+pub fn session_info(snap: &PeerSnapshot, label: Option<String>) -> ControlSessionInfo {
     let p = &snap.spec.params;
     let ms = |us: u32| u64::from(us) / 1000;
     // Before the first packet from the peer FRR reports its initial remote
@@ -156,8 +156,9 @@ fn interval(name: &str, v: u64, zero_ok: bool) -> Result<u32, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::{SessionCounters, SessionKey};
+    use crate::engine::SessionKey;
     use crate::packet::{Diag, State};
+    use crate::registry::PeerCounters;
     use std::time::Duration;
 
     fn req() -> PeerRequest {
@@ -241,7 +242,7 @@ mod tests {
     #[test]
     fn snapshot_to_info_in_milliseconds() {
         let spec = spec_for_add(&req(), None).expect("valid");
-        let snap = SessionSnapshot {
+        let snap = PeerSnapshot {
             spec,
             local_discr: 9,
             remote_discr: 10,
@@ -253,7 +254,7 @@ mod tests {
             remote_desired_min_tx: 100_999,
             remote_required_min_rx: 200_000,
             remote_required_min_echo_rx: 0,
-            counters: SessionCounters::default(),
+            counters: PeerCounters::default(),
             enabled: true,
         };
         let i = session_info(&snap, Some("l".into()));
@@ -263,7 +264,7 @@ mod tests {
         assert_eq!(i.echo_transmit_interval_ms, 50);
         assert_eq!(i.local_discr, 9);
         assert_eq!(i.label.as_deref(), Some("l"));
-        let silent = SessionSnapshot {
+        let silent = PeerSnapshot {
             remote_detect_mult: 0,
             remote_desired_min_tx: 0,
             remote_required_min_rx: 0,

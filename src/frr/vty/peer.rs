@@ -1,10 +1,10 @@
-//! `show bfd peers` from engine snapshots: one `SessionSnapshot` as the
+//! `show bfd peers` from engine snapshots: one `PeerSnapshot` as the
 //! `PeerStatus` the vtysh-compat crate renders, with FRR's names for states.
 
 use vtysh_compat::{PeerState, PeerStatus};
 
-use crate::engine::SessionSnapshot;
 use crate::packet::State;
+use crate::registry::PeerSnapshot;
 
 /// FRR's name for a session state.
 pub fn peer_state(state: State) -> PeerState {
@@ -19,7 +19,7 @@ pub fn peer_state(state: State) -> PeerState {
 /// One snapshot as `show bfd peers` needs it. Configured timers come from the
 /// spec (what the operator asked for, as FRR shows them), remote timers from
 /// the last packet received; all intervals stay in microseconds.
-pub fn peer_status(s: &SessionSnapshot) -> PeerStatus {
+pub fn peer_status(s: &PeerSnapshot) -> PeerStatus {
     let spec = &s.spec;
     let p = &spec.params;
     PeerStatus {
@@ -63,12 +63,13 @@ mod tests {
     use std::time::Duration;
 
     use super::*;
-    use crate::engine::{SessionCounters, SessionKey, SessionSpec};
+    use crate::engine::SessionKey;
     use crate::packet::Diag;
+    use crate::registry::{PeerCounters, SessionSpec};
     use crate::session::SessionParams;
 
-    fn snapshot() -> SessionSnapshot {
-        SessionSnapshot {
+    fn snapshot() -> PeerSnapshot {
+        PeerSnapshot {
             spec: SessionSpec {
                 key: SessionKey {
                     peer: "2001:db8::2".parse().expect("addr"),
@@ -101,7 +102,7 @@ mod tests {
             remote_desired_min_tx: 1_000_000,
             remote_required_min_rx: 900_000,
             remote_required_min_echo_rx: 0,
-            counters: SessionCounters {
+            counters: PeerCounters {
                 control_input: 10,
                 control_output: 11,
                 echo_input: 12,
