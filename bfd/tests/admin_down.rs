@@ -84,3 +84,32 @@ fn rfc5880_6_8_16_admin_down_from_a() {
 fn rfc5880_6_8_16_admin_down_from_b() {
     admin_down_and_back(false);
 }
+
+#[test]
+fn rfc5880_6_8_16_removed_session_tells_the_peer() {
+    let mut p = Pair::plain(31, params(100, 100, 3));
+    p.bring_up();
+    p.sim.run_for(ms(1000));
+    p.sim.take_events();
+    let t = p.sim.now();
+    let key_a = p.ca.key.clone();
+    assert_eq!(p.sim.remove(p.a, &key_a), Some(p.ha));
+    p.sim.run_for(ms(3000));
+    // One AdminDown packet goes out (the sim routes it although the endpoint
+    // no longer knows the handle), and B goes Down with diag 3 on it.
+    let sent: Vec<_> = p.sim.sent_by(p.a).filter(|w| w.at >= t).collect();
+    assert_eq!(sent.len(), 1);
+    let pkt = sent[0].packet();
+    assert_eq!((pkt.state, pkt.diag), (State::AdminDown, Diag(7)));
+    let ev: Vec<&SimEvent> = p.sim.events().iter().collect();
+    assert_eq!(ev.len(), 1, "{ev:?}");
+    assert_eq!(
+        (ev[0].node, ev[0].transition()),
+        (p.b, (State::Up, State::Down))
+    );
+    assert_eq!(ev[0].event.diag, Diag::NEIGHBOR_SIGNALED_SESSION_DOWN);
+    assert_eq!(ev[0].at - t, ms(1));
+    // B's packets now find no session at A.
+    let c = p.sim.endpoint(p.a).counters().rx_errors;
+    assert!(c.get(&bfd::packet::PacketError::NoSession) >= 2);
+}
