@@ -12,139 +12,25 @@
 //! (`events`), so a test asserts on timing and state sequences. The same
 //! seeds and calls give the same run; nothing here reads a clock or a socket.
 
-use std::cmp::{Ordering, Reverse};
-use std::collections::{BinaryHeap, HashMap};
+mod link;
+
+pub use link::{Fate, LinkConfig, LinkStats, WirePacket};
+
+use std::collections::{BTreeMap, HashMap};
 use std::net::IpAddr;
 use std::time::{Duration, Instant};
 
 use rand::rngs::SmallRng;
-use rand::{Rng, SeedableRng};
+use rand::SeedableRng;
 
 use crate::endpoint::{Endpoint, EndpointConfig, Event, Handle, RxMeta, SessionRef};
 use crate::key::{SessionConfig, SessionKey};
-use crate::packet::{parse, ControlPacket, State, MAX_LEN};
+use crate::packet::{State, MAX_LEN};
+use link::Link;
 
 /// An endpoint of the simulation (its index in the order added).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct NodeId(pub usize);
-
-/// How one direction of a link treats packets. Probabilities are in 0..=1.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct LinkConfig {
-    /// One-way delay of every packet.
-    pub latency: Duration,
-    /// Probability that a packet is lost.
-    pub loss: f64,
-    /// Probability that a packet arrives twice.
-    pub duplicate: f64,
-    /// Probability that a packet is held `reorder_delay` longer than the
-    /// latency, so that later packets overtake it.
-    pub reorder: f64,
-    pub reorder_delay: Duration,
-}
-
-impl Default for LinkConfig {
-    /// 1 ms of latency, no faults.
-    fn default() -> Self {
-        LinkConfig::with_latency(Duration::from_millis(1))
-    }
-}
-
-impl LinkConfig {
-    pub fn with_latency(latency: Duration) -> LinkConfig {
-        LinkConfig {
-            latency,
-            loss: 0.0,
-            duplicate: 0.0,
-            reorder: 0.0,
-            reorder_delay: Duration::ZERO,
-        }
-    }
-    pub fn loss(mut self, p: f64) -> LinkConfig {
-        self.loss = p;
-        self
-    }
-    pub fn duplicate(mut self, p: f64) -> LinkConfig {
-        self.duplicate = p;
-        self
-    }
-    pub fn reorder(mut self, p: f64, delay: Duration) -> LinkConfig {
-        self.reorder = p;
-        self.reorder_delay = delay;
-        self
-    }
-}
-
-/// What one direction of a link did with the packets put on it.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct LinkStats {
-    pub sent: u64,
-    pub lost: u64,
-    /// Dropped because the link was cut.
-    pub cut: u64,
-    pub duplicated: u64,
-    pub reordered: u64,
-    /// Copies handed to the receiving endpoint.
-    pub delivered: u64,
-}
-
-#[derive(Debug)]
-struct Link {
-    config: LinkConfig,
-    up: bool,
-    stats: LinkStats,
-}
-
-/// What became of a packet put on the wire.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Fate {
-    /// No link from its source to its destination, or no endpoint owns the
-    /// destination.
-    NoRoute,
-    Cut,
-    Lost,
-    /// Arrives (is handed to the receiving endpoint) at this time.
-    Arrives(Instant),
-    /// Duplicated: both copies arrive at this time.
-    ArrivesTwice(Instant),
-}
-
-/// One packet an endpoint sent, as the wire saw it.
-#[derive(Debug, Clone)]
-pub struct WirePacket {
-    /// When it was sent.
-    pub at: Instant,
-    pub from: NodeId,
-    pub handle: Handle,
-    pub src: IpAddr,
-    pub dst: IpAddr,
-    pub multihop: bool,
-    pub fate: Fate,
-    len: usize,
-    buf: [u8; MAX_LEN],
-}
-
-impl WirePacket {
-    pub fn bytes(&self) -> &[u8] {
-        &self.buf[..self.len]
-    }
-
-    /// The packet parsed.
-    ///
-    /// # Panics
-    /// If an endpoint sent a packet that does not parse (a bug to report).
-    pub fn packet(&self) -> ControlPacket<'_> {
-        parse(self.bytes()).expect("an endpoint sent a packet that does not parse")
-    }
-
-    /// The time it arrives, if it does.
-    pub fn arrives(&self) -> Option<Instant> {
-        match self.fate {
-            Fate::Arrives(t) | Fate::ArrivesTwice(t) => Some(t),
-            _ => None,
-        }
-    }
-}
 
 /// A state change an endpoint reported, with the simulated time at which the
 /// simulation took it out of `poll_event`.
@@ -161,32 +47,13 @@ impl SimEvent {
     }
 }
 
-/// A packet on its way, ordered by arrival time then by send order.
+/// A packet on its way (keyed by arrival time, then send order).
 #[derive(Debug)]
 struct InFlight {
-    at: Instant,
-    seq: u64,
     to: NodeId,
     meta: RxMeta,
     len: usize,
     buf: [u8; MAX_LEN],
-}
-
-impl PartialEq for InFlight {
-    fn eq(&self, other: &Self) -> bool {
-        (self.at, self.seq) == (other.at, other.seq)
-    }
-}
-impl Eq for InFlight {}
-impl PartialOrd for InFlight {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
-impl Ord for InFlight {
-    fn cmp(&self, other: &Self) -> Ordering {
-        (self.at, self.seq).cmp(&(other.at, other.seq))
-    }
 }
 
 /// Where a session's packets go: (source, destination, multihop).
@@ -215,7 +82,7 @@ pub struct Sim {
     nodes: Vec<Node>,
     owners: HashMap<IpAddr, NodeId>,
     links: HashMap<(IpAddr, IpAddr), Link>,
-    in_flight: BinaryHeap<Reverse<InFlight>>,
+    in_flight: BTreeMap<(Instant, u64), InFlight>,
     seq: u64,
     events: Vec<SimEvent>,
     wire: Vec<WirePacket>,
@@ -233,7 +100,7 @@ impl Sim {
             nodes: Vec::new(),
             owners: HashMap::new(),
             links: HashMap::new(),
-            in_flight: BinaryHeap::new(),
+            in_flight: BTreeMap::new(),
             seq: 0,
             events: Vec::new(),
             wire: Vec::new(),
@@ -283,11 +150,7 @@ impl Sim {
         self.links
             .entry((from, to))
             .and_modify(|l| l.config = config)
-            .or_insert(Link {
-                config,
-                up: true,
-                stats: LinkStats::default(),
-            });
+            .or_insert_with(|| Link::new(config));
     }
 
     /// Cut both directions between `a` and `b`.
@@ -462,7 +325,7 @@ impl Sim {
     }
 
     fn next_time(&mut self) -> Option<Instant> {
-        let packet = self.in_flight.peek().map(|Reverse(p)| p.at);
+        let packet = self.in_flight.keys().next().map(|&(at, _)| at);
         let timers = self
             .nodes
             .iter_mut()
@@ -484,10 +347,11 @@ impl Sim {
             self.elapsed()
         );
         let now = self.now;
-        while self.in_flight.peek().is_some_and(|Reverse(p)| p.at <= now) {
-            let Some(Reverse(p)) = self.in_flight.pop() else {
+        while let Some(entry) = self.in_flight.first_entry() {
+            if entry.key().0 > now {
                 break;
-            };
+            }
+            let p = entry.remove();
             let ep = &mut self.nodes[p.to.0].endpoint;
             ep.handle_datagram(now, &p.meta, &p.buf[..p.len]);
         }
@@ -540,55 +404,28 @@ impl Sim {
         buf[..len].copy_from_slice(&bytes[..len]);
         let to = self.owners.get(&dst).copied();
         let fate = match (self.links.get_mut(&(src, dst)), to) {
-            (Some(link), Some(to)) => {
-                link.stats.sent += 1;
-                let c = link.config;
-                let rng = &mut self.rng;
-                if !link.up {
-                    link.stats.cut += 1;
-                    Fate::Cut
-                } else if c.loss > 0.0 && rng.gen_bool(c.loss) {
-                    link.stats.lost += 1;
-                    Fate::Lost
-                } else {
-                    let mut delay = c.latency;
-                    if c.reorder > 0.0 && rng.gen_bool(c.reorder) {
-                        link.stats.reordered += 1;
-                        delay += c.reorder_delay;
-                    }
-                    let twice = c.duplicate > 0.0 && rng.gen_bool(c.duplicate);
-                    let copies = if twice { 2 } else { 1 };
-                    link.stats.delivered += copies;
-                    let at = self.now + delay;
-                    let meta = RxMeta {
-                        src,
-                        dst: Some(dst),
-                        ifindex: 0,
-                        ttl: Some(255),
-                        multihop,
-                    };
-                    for _ in 0..copies {
-                        self.seq += 1;
-                        let seq = self.seq;
-                        self.in_flight.push(Reverse(InFlight {
-                            at,
-                            seq,
-                            to,
-                            meta,
-                            len,
-                            buf,
-                        }));
-                    }
-                    if twice {
-                        link.stats.duplicated += 1;
-                        Fate::ArrivesTwice(at)
-                    } else {
-                        Fate::Arrives(at)
-                    }
-                }
-            }
+            (Some(link), Some(_)) => link.carry(&mut self.rng, self.now),
             _ => Fate::NoRoute,
         };
+        if let (Some(to), Some(at)) = (to, fate.arrives()) {
+            let meta = RxMeta {
+                src,
+                dst: Some(dst),
+                ifindex: 0,
+                ttl: Some(255),
+                multihop,
+            };
+            let copies = if matches!(fate, Fate::ArrivesTwice(_)) {
+                2
+            } else {
+                1
+            };
+            for _ in 0..copies {
+                self.seq += 1;
+                let p = InFlight { to, meta, len, buf };
+                self.in_flight.insert((at, self.seq), p);
+            }
+        }
         self.wire.push(WirePacket {
             at: self.now,
             from,
