@@ -10,6 +10,7 @@ pub mod endpoint;
 pub mod key;
 pub mod packet;
 pub mod session;
+pub mod sim;
 
 pub use endpoint::{Endpoint, EndpointConfig, Event, Handle, RxMeta, Transmit};
 pub use key::{AuthSpec, SessionConfig, SessionKey};

@@ -15,6 +15,8 @@ mod events;
 mod lateness;
 mod receive;
 mod table;
+#[cfg(test)]
+mod tests;
 mod timers;
 
 pub use events::Event;

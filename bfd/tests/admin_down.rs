@@ -1,0 +1,115 @@
+//! Administrative control (RFC 5880 §6.8.16): a session set AdminDown tells
+//! its peer, which goes Down with diag 3 and stays there until the session
+//! is enabled again.
+
+mod common;
+
+use bfd::packet::{Diag, State};
+use bfd::sim::SimEvent;
+use common::*;
+
+/// A (if `first_is_a`, else B) goes AdminDown and back.
+fn admin_down_and_back(first_is_a: bool) {
+    let mut p = Pair::plain(30, params(100, 100, 3));
+    p.bring_up();
+    p.sim.run_for(ms(1000));
+    p.sim.take_events();
+    let (admin, other) = if first_is_a { (p.a, p.b) } else { (p.b, p.a) };
+
+    let t = p.sim.now();
+    let mut pr = params(100, 100, 3);
+    pr.admin_down = true;
+    if first_is_a {
+        p.set_params_a(pr);
+    } else {
+        p.set_params_b(pr);
+    }
+    p.sim.run_for(ms(5000));
+    let ev: Vec<&SimEvent> = p.sim.events_of(admin).collect();
+    assert_eq!(ev.len(), 1, "{ev:?}");
+    assert_eq!(ev[0].transition(), (State::Up, State::AdminDown));
+    assert_eq!(
+        (ev[0].event.diag, ev[0].at),
+        (Diag::ADMINISTRATIVELY_DOWN, t)
+    );
+    // The peer hears it with the first packet (1 ms link) and stays Down.
+    let ev: Vec<&SimEvent> = p.sim.events_of(other).collect();
+    assert_eq!(ev.len(), 1, "{ev:?}");
+    assert_eq!(ev[0].transition(), (State::Up, State::Down));
+    assert_eq!(ev[0].event.diag, Diag::NEIGHBOR_SIGNALED_SESSION_DOWN);
+    assert_eq!(ev[0].at - t, ms(1));
+    // AdminDown packets go on, at the slow rate, diag 7.
+    let sent: Vec<_> = p.sim.sent_by(admin).filter(|w| w.at >= t).collect();
+    assert!((5..=8).contains(&sent.len()), "{} packets", sent.len());
+    for w in &sent {
+        let pkt = w.packet();
+        assert_eq!((pkt.state, pkt.diag), (State::AdminDown, Diag(7)));
+    }
+    for w in p.sim.sent_by(other).filter(|w| w.at > t + ms(1)) {
+        let pkt = w.packet();
+        assert_eq!((pkt.state, pkt.diag), (State::Down, Diag(3)));
+    }
+
+    // Enabled again: Down, then both Up.
+    p.sim.take_events();
+    let t = p.sim.now();
+    pr.admin_down = false;
+    if first_is_a {
+        p.set_params_a(pr);
+    } else {
+        p.set_params_b(pr);
+    }
+    assert!(p.sim.run_until_cond(ms(2000), |s| {
+        s.state(p.a, p.ha) == State::Up && s.state(p.b, p.hb) == State::Up
+    }));
+    assert!(p.sim.now() - t <= ms(5), "back Up within a few packets");
+    // Its first Down packet moves the peer to Init, whose answer brings it
+    // straight Up.
+    assert_eq!(
+        p.sim.transitions(admin),
+        [(State::AdminDown, State::Down), (State::Down, State::Up)]
+    );
+    assert_eq!(
+        p.sim.transitions(other),
+        [(State::Down, State::Init), (State::Init, State::Up)]
+    );
+}
+
+#[test]
+fn rfc5880_6_8_16_admin_down_from_a() {
+    admin_down_and_back(true);
+}
+
+#[test]
+fn rfc5880_6_8_16_admin_down_from_b() {
+    admin_down_and_back(false);
+}
+
+#[test]
+fn rfc5880_6_8_16_removed_session_tells_the_peer() {
+    let mut p = Pair::plain(31, params(100, 100, 3));
+    p.bring_up();
+    p.sim.run_for(ms(1000));
+    p.sim.take_events();
+    let t = p.sim.now();
+    let key_a = p.ca.key.clone();
+    assert_eq!(p.sim.remove(p.a, &key_a), Some(p.ha));
+    p.sim.run_for(ms(3000));
+    // One AdminDown packet goes out (the sim routes it although the endpoint
+    // no longer knows the handle), and B goes Down with diag 3 on it.
+    let sent: Vec<_> = p.sim.sent_by(p.a).filter(|w| w.at >= t).collect();
+    assert_eq!(sent.len(), 1);
+    let pkt = sent[0].packet();
+    assert_eq!((pkt.state, pkt.diag), (State::AdminDown, Diag(7)));
+    let ev: Vec<&SimEvent> = p.sim.events().iter().collect();
+    assert_eq!(ev.len(), 1, "{ev:?}");
+    assert_eq!(
+        (ev[0].node, ev[0].transition()),
+        (p.b, (State::Up, State::Down))
+    );
+    assert_eq!(ev[0].event.diag, Diag::NEIGHBOR_SIGNALED_SESSION_DOWN);
+    assert_eq!(ev[0].at - t, ms(1));
+    // B's packets now find no session at A.
+    let c = p.sim.endpoint(p.a).counters().rx_errors;
+    assert!(c.get(&bfd::packet::PacketError::NoSession) >= 2);
+}
