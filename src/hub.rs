@@ -23,10 +23,10 @@ use crate::config::Config;
 use crate::engine::{
     Command, EngineCounters, EngineHandle, EngineStats, Notification, SessionKey, SessionSnapshot,
 };
-use crate::packet::State;
 use crate::registry::{
     ClientId, Outcome, PeerSnapshot, Registry, Request, SessionSpec, Source, StatusEvent,
 };
+use bfd::packet::State;
 
 /// Delay between a config apply and the heap trim (see `memory::trim`).
 const TRIM_AFTER_APPLY: std::time::Duration = std::time::Duration::from_secs(2);

@@ -1,6 +1,7 @@
 //! bfdd-rs: a BFD daemon (RFC 5880, 5881, 5882, 5883). The library holds every
 //! piece of the daemon so that integration tests, fuzz targets and the binary
-//! share one implementation; `main.rs` only wires them together.
+//! share one implementation; `main.rs` only wires them together. The
+//! protocol itself is the sans-IO `bfd` crate.
 
 pub mod config;
 pub mod daemon;
@@ -10,7 +11,3 @@ pub mod hub;
 pub mod memory;
 pub mod netlink;
 pub mod registry;
-
-/// The protocol crate's modules under their old paths, for the daemon's own
-/// modules and tests.
-pub use bfd::{auth, packet, session};

@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
+use bfd::packet::{Diag, State};
 use bfdd_rs::engine::SessionKey;
 use bfdd_rs::frr::bfdd_sock::codec::{
     self, MSG_NOTIFY, MSG_NOTIFY_ADD, MSG_NOTIFY_DEL, MSG_REQUEST_ADD, MSG_REQUEST_DEL,
@@ -16,7 +17,6 @@ use bfdd_rs::frr::bfdd_sock::{
     BoxFuture, ConfigOp, ConnId, ControlBackend, ControlCounters, ControlEvent, ControlEvents,
     ControlServer, ControlSessionInfo, PeerRequest,
 };
-use bfdd_rs::packet::{Diag, State};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::UnixStream;
 

@@ -8,8 +8,8 @@ mod engine_support;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use std::time::{Duration, Instant};
 
+use bfd::packet::State;
 use bfdd_rs::engine::{self, Command, EngineOptions, Notification, SessionConfig, SessionKey};
-use bfdd_rs::packet::State;
 use engine_support::{fast_spec, in_private_netns, ip, lo_links};
 use tokio::sync::mpsc::Receiver;
 

@@ -11,12 +11,12 @@ use std::sync::Mutex;
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-use bfdd_rs::auth::AuthType;
+use bfd::auth::AuthType;
+use bfd::packet::{Diag, State};
 use bfdd_rs::engine::{
     self, AuthSpec, Command, EngineHandle, EngineOptions, Notification, SessionConfig, SessionKey,
     SessionSnapshot,
 };
-use bfdd_rs::packet::{Diag, State};
 use engine_support::{fast_spec, in_private_netns, lo_links};
 use tokio::sync::mpsc::Receiver;
 

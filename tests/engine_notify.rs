@@ -10,8 +10,8 @@ mod engine_support;
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
+use bfd::packet::State;
 use bfdd_rs::engine::{Command, EngineHandle, Notification, SessionKey};
-use bfdd_rs::packet::State;
 use engine_support::{
     engine_with_loopback_pairs, fast_spec, in_private_netns, loopback_pair, v4_key,
 };

@@ -9,8 +9,8 @@ mod engine_support;
 use std::collections::HashSet;
 use std::time::{Duration, Instant};
 
+use bfd::packet::State;
 use bfdd_rs::engine::{self, Command, Notification};
-use bfdd_rs::packet::State;
 use engine_support::{engine_with_loopback_pairs, in_private_netns, loopback_pair, v4_spec};
 
 const PAIRS: u8 = 100;

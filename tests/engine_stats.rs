@@ -9,9 +9,9 @@ mod engine_support;
 use std::net::{IpAddr, Ipv4Addr};
 use std::time::{Duration, Instant};
 
+use bfd::packet::State;
 use bfdd_rs::engine::SessionKey;
 use bfdd_rs::engine::{self, Command, EngineHandle, EngineOptions, EngineStats};
-use bfdd_rs::packet::State;
 use engine_support::{in_private_netns, lo_links, v4_spec};
 
 const A: Ipv4Addr = Ipv4Addr::new(127, 0, 0, 1);

@@ -5,9 +5,9 @@
 //! sessions outliving clients, stale references across a zebra reconnect,
 //! and which transitions are reported to whom. Pure: no engine, no I/O.
 
+use bfd::packet::{Diag, State};
 use bfdd_rs::config;
 use bfdd_rs::engine::{Command, Notification, SessionKey};
-use bfdd_rs::packet::{Diag, State};
 use bfdd_rs::registry::{
     counts_as_notification, reported, ClientId, Registry, Request, SessionSpec, Source, Status,
     StatusEvent,

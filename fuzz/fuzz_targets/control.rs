@@ -12,7 +12,7 @@ use bfdd_rs::frr::bfdd_sock::json;
 use bfdd_rs::frr::bfdd_sock::notify;
 use bfdd_rs::frr::bfdd_sock::request::{self, ListKind, PeerBase};
 use bfdd_rs::frr::bfdd_sock::{ConfigOp, ControlSessionInfo};
-use bfdd_rs::packet::{Diag, State};
+use bfd::packet::{Diag, State};
 use libfuzzer_sys::fuzz_target;
 
 fn render(key: bfdd_rs::engine::SessionKey, label: Option<String>) {

@@ -5,8 +5,8 @@
 //! fixed key must never panic.
 #![no_main]
 
-use bfdd_rs::auth::{AuthKey, AuthState, AuthType};
-use bfdd_rs::packet::{parse, MAX_LEN, MIN_LEN};
+use bfd::auth::{AuthKey, AuthState, AuthType};
+use bfd::packet::{parse, MAX_LEN, MIN_LEN};
 use libfuzzer_sys::fuzz_target;
 
 const SECRET: &[u8] = b"fuzz-key";

@@ -7,7 +7,7 @@
 use std::net::IpAddr;
 
 use super::model::{AuthConfig, Settings, DEFAULT_AUTH_KEY_ID, DEFAULT_MINIMUM_TTL, DEFAULT_VRF};
-use crate::auth::AuthType;
+use bfd::auth::AuthType;
 
 pub(super) const INCOMPLETE: &str = "% Command incomplete.";
 const ECHO_ONLY_SINGLE_HOP: &str = "% Echo mode is only available for single hop sessions.";

@@ -5,7 +5,7 @@
 use std::fmt;
 use std::net::IpAddr;
 
-use crate::auth::AuthType;
+use bfd::auth::AuthType;
 
 /// Key ID used when `authentication-key-id` is not given. BIRD numbers the
 /// passwords of a list from 1 when no `id` is set, so 1 interoperates with a

@@ -10,7 +10,7 @@
 use super::model::{Config, PeerConfig, Settings, DEFAULT_MINIMUM_TTL};
 use crate::engine::{AuthSpec, SessionKey};
 use crate::registry::SessionSpec;
-use crate::session::SessionParams;
+use bfd::session::SessionParams;
 
 impl Config {
     /// The engine's view of every configured peer, after FRR's profile

@@ -5,7 +5,7 @@
 use std::net::IpAddr;
 
 use super::*;
-use crate::auth::AuthType;
+use bfd::auth::AuthType;
 
 fn ok(text: &str) -> Config {
     parse_str(text, "t.conf").unwrap_or_else(|e| panic!("unexpected error: {e}"))
@@ -874,7 +874,7 @@ fn session_spec_mapping_without_profile() {
     assert_eq!(s.key.vrf, "red");
     assert_eq!(s.key.ifname, None);
     assert_eq!(s.minimum_ttl, 200);
-    assert_eq!(s.params, crate::session::SessionParams::default());
+    assert_eq!(s.params, bfd::session::SessionParams::default());
     assert_eq!(s.params.required_min_echo_rx, 50_000);
 }
 

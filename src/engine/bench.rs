@@ -12,8 +12,8 @@ use std::time::{Duration, Instant};
 
 use bfd::{Endpoint, EndpointConfig, Handle, RxMeta, SessionConfig, SessionKey};
 
-use crate::packet::{ControlPacket, State, MIN_LEN};
-use crate::session::SessionParams;
+use bfd::packet::{ControlPacket, State, MIN_LEN};
+use bfd::session::SessionParams;
 
 /// N sessions brought Up by hand, and the datagram each peer sends.
 pub struct HotPath {

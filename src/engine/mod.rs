@@ -46,7 +46,7 @@ use std::os::fd::{AsRawFd, OwnedFd};
 use std::sync::{mpsc, Arc};
 use std::time::Duration;
 
-use crate::packet::{Diag, State};
+use bfd::packet::{Diag, State};
 
 /// One interface as rtnetlink reports it.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -10,7 +10,7 @@ use bfd::{Endpoint, EndpointConfig};
 use super::core::Core;
 use super::udp::KernelUdp;
 use super::{Command, EngineStats, LinkInfo, Notification, SessionConfig, SessionKey};
-use crate::packet::Diag;
+use bfd::packet::Diag;
 
 /// A configured single-hop session with default timers.
 fn spec(peer: &str, local: &str, ifname: Option<&str>) -> SessionConfig {

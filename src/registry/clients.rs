@@ -10,7 +10,7 @@ use super::spec::{initial_state, placeholder_spec};
 use super::status::{reported, Outcome, Status, StatusEvent};
 use super::table::{Entry, Registry};
 use crate::engine::{Command, Notification, SessionKey};
-use crate::packet::State;
+use bfd::packet::State;
 
 impl Registry {
     /// A client asks for a session (FRR `bfdd_dest_register`). The session

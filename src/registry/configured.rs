@@ -130,7 +130,7 @@ impl Registry {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::session::SessionParams;
+    use bfd::session::SessionParams;
 
     fn spec(peer: &str, tx: u32) -> SessionSpec {
         SessionSpec::new(

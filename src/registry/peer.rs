@@ -8,7 +8,7 @@ use std::time::Duration;
 use super::status::counts_as_notification;
 use super::{Registry, SessionSpec, StatusEvent};
 use crate::engine::{SessionCounters, SessionSnapshot};
-use crate::packet::{Diag, State};
+use bfd::packet::{Diag, State};
 
 /// Packet and event counters of one peer (FRR's `show bfd peers counters`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

@@ -6,8 +6,8 @@
 
 use crate::config::{self, Config, PeerConfig, ProfileConfig, Settings};
 use crate::engine::{AuthSpec, SessionConfig, SessionKey};
-use crate::packet::State;
-use crate::session::SessionParams;
+use bfd::packet::State;
+use bfd::session::SessionParams;
 
 /// Everything the control plane wants of one session: the part the engine
 /// runs (`config()`) and the fields only FRR's `show` output carries.

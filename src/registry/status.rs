@@ -4,7 +4,7 @@
 
 use super::request::Source;
 use crate::engine::{Command, SessionKey};
-use crate::packet::State;
+use bfd::packet::State;
 
 /// The transitions a session's clients hear about (RFC 5882 §3: clients act
 /// on a session coming Up and on an Up session going Down): every change to

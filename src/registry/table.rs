@@ -10,7 +10,7 @@ use super::spec::{dynamic_spec, placeholder_spec};
 use super::SessionSpec;
 use crate::config::{ProfileConfig, Settings};
 use crate::engine::{Command, SessionKey};
-use crate::packet::State;
+use bfd::packet::State;
 
 /// Read-only view of one session for `show` commands and bfdd.sock.
 #[derive(Debug, Clone, Copy)]

@@ -12,10 +12,10 @@ use std::future::Future;
 use std::net::{IpAddr, Ipv4Addr};
 use std::process::Command;
 
+use bfd::session::SessionParams;
 use bfdd_rs::engine::{
     self, EngineHandle, EngineOptions, LinkInfo, Notification, SessionConfig, SessionKey,
 };
-use bfdd_rs::session::SessionParams;
 
 /// Run `body` on a thread inside a fresh network namespace with `lo` up;
 /// a panic in the body fails the calling test.

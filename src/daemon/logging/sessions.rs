@@ -4,7 +4,7 @@
 use tokio::sync::mpsc::UnboundedReceiver;
 
 use crate::engine::{Notification, SessionKey};
-use crate::packet::Diag;
+use bfd::packet::Diag;
 
 /// Log every state change the engine reports, until the channel closes.
 pub async fn log_notifications(mut rx: UnboundedReceiver<Notification>) {

@@ -8,7 +8,7 @@
 use super::backend::{ControlSessionInfo, PeerRequest};
 use crate::config::Settings;
 use crate::registry::{PeerSnapshot, SessionSpec};
-use crate::session::SessionParams;
+use bfd::session::SessionParams;
 
 const MIN_INTERVAL_MS: u64 = 10;
 const MAX_INTERVAL_MS: u64 = 60_000;
@@ -157,8 +157,8 @@ fn interval(name: &str, v: u64, zero_ok: bool) -> Result<u32, String> {
 mod tests {
     use super::*;
     use crate::engine::SessionKey;
-    use crate::packet::{Diag, State};
     use crate::registry::PeerCounters;
+    use bfd::packet::{Diag, State};
     use std::time::Duration;
 
     fn req() -> PeerRequest {

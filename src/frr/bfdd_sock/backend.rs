@@ -8,7 +8,7 @@ use std::pin::Pin;
 use std::time::Duration;
 
 use crate::engine::SessionKey;
-use crate::packet::{Diag, State};
+use bfd::packet::{Diag, State};
 
 /// A boxed future, as the backend returns them (object-safe trait).
 pub type BoxFuture<T> = Pin<Box<dyn Future<Output = T> + Send + 'static>>;

@@ -5,7 +5,7 @@
 
 use super::backend::{ConfigOp, ControlSessionInfo};
 use super::json::ObjectWriter;
-use crate::packet::State;
+use bfd::packet::State;
 
 /// FRR's error texts, one per request type.
 pub const ERR_ADD: &str = "request add failed";
@@ -127,7 +127,7 @@ pub fn config(op: ConfigOp, s: &ControlSessionInfo) -> String {
 pub(crate) mod tests {
     use super::*;
     use crate::engine::SessionKey;
-    use crate::packet::Diag;
+    use bfd::packet::Diag;
     use std::time::Duration;
 
     /// A session for tests across the control module.

@@ -3,8 +3,8 @@
 
 use vtysh_compat::{PeerState, PeerStatus};
 
-use crate::packet::State;
 use crate::registry::PeerSnapshot;
+use bfd::packet::State;
 
 /// FRR's name for a session state.
 pub fn peer_state(state: State) -> PeerState {
@@ -64,9 +64,9 @@ mod tests {
 
     use super::*;
     use crate::engine::SessionKey;
-    use crate::packet::Diag;
     use crate::registry::{PeerCounters, SessionSpec};
-    use crate::session::SessionParams;
+    use bfd::packet::Diag;
+    use bfd::session::SessionParams;
 
     fn snapshot() -> PeerSnapshot {
         PeerSnapshot {

@@ -27,63 +27,14 @@ use std::time::{Duration, Instant};
 use rand::rngs::SmallRng;
 use rand::{Rng, SeedableRng};
 
+mod params;
+
+pub use params::{Actions, SessionParams, StateChange};
+
 use crate::auth::AuthState;
 use crate::packet::{
     check_auth_presence, ControlPacket, Diag, PacketError, State, MIN_LEN, VERSION,
 };
-
-/// What an operator configures for a session (bfd.DesiredMinTxInterval etc.).
-/// Intervals in microseconds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct SessionParams {
-    pub desired_min_tx: u32,
-    pub required_min_rx: u32,
-    pub required_min_echo_rx: u32,
-    pub detect_mult: u8,
-    /// §6.1 passive role: do not transmit until a packet from the peer arrives.
-    pub passive: bool,
-    /// `shutdown`: bfd.SessionState AdminDown.
-    pub admin_down: bool,
-    /// C bit we send: our control plane is independent (bgpd's
-    /// check-control-plane-failure).
-    pub control_plane_independent: bool,
-    /// Set the A bit: the engine adds and checks the authentication section.
-    pub auth: bool,
-}
-
-impl Default for SessionParams {
-    fn default() -> Self {
-        SessionParams {
-            desired_min_tx: 300_000,
-            required_min_rx: 300_000,
-            required_min_echo_rx: 50_000,
-            detect_mult: 3,
-            passive: false,
-            admin_down: false,
-            control_plane_independent: false,
-            auth: false,
-        }
-    }
-}
-
-/// A change of bfd.SessionState, reported to the engine.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct StateChange {
-    pub from: State,
-    pub to: State,
-    pub diag: Diag,
-}
-
-/// What the engine must do after an event.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct Actions {
-    /// Send a Control packet now (the engine calls `build_packet`).
-    pub transmit: bool,
-    pub state_change: Option<StateChange>,
-    /// No packet for twice the detection time (§6.8.1): the session reset
-    /// bfd.AuthSeqKnown (it already reset bfd.RemoteDiscr).
-    pub reset_auth_seq: bool,
-}
 
 /// §6.8.3: bfd.DesiredMinTxInterval while not Up is at least one second.
 const SLOW_TX_US: u32 = 1_000_000;

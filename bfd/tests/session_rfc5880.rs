@@ -3,8 +3,8 @@
 
 use std::time::{Duration, Instant};
 
-use bfdd_rs::packet::{ControlPacket, Diag, State};
-use bfdd_rs::session::{Actions, Session, SessionParams, StateChange};
+use bfd::packet::{ControlPacket, Diag, State};
+use bfd::session::{Actions, Session, SessionParams, StateChange};
 
 const LOCAL: u32 = 0x1111;
 const PEER: u32 = 0x2222;

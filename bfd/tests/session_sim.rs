@@ -4,8 +4,8 @@
 
 use std::time::{Duration, Instant};
 
-use bfdd_rs::packet::{ControlPacket, Diag, State};
-use bfdd_rs::session::{Actions, Session, SessionParams, StateChange};
+use bfd::packet::{ControlPacket, Diag, State};
+use bfd::session::{Actions, Session, SessionParams, StateChange};
 
 fn ms(n: u64) -> Duration {
     Duration::from_millis(n)
