@@ -83,15 +83,7 @@ impl KernelUdp {
                 }
             }
         }
-        let mut path = KernelUdp {
-            listeners,
-            batch: RxBatch::new(),
-            links: None,
-            tx: Vec::new(),
-            retry_open_at: None,
-            counters: PathCounters::default(),
-            rcvbuf_sized: 0,
-        };
+        let mut path = KernelUdp::with_listeners(listeners);
         path.size_for(0);
         Ok(path)
     }
@@ -99,8 +91,12 @@ impl KernelUdp {
     /// A data path with no listeners (tests of the transmit side).
     #[cfg(test)]
     pub fn without_listeners() -> KernelUdp {
+        KernelUdp::with_listeners(Vec::new())
+    }
+
+    fn with_listeners(listeners: Vec<Listener>) -> KernelUdp {
         KernelUdp {
-            listeners: Vec::new(),
+            listeners,
             batch: RxBatch::new(),
             links: None,
             tx: Vec::new(),

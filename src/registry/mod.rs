@@ -31,7 +31,7 @@ mod spec;
 mod status;
 mod table;
 
-pub use peer::{PeerCounters, PeerSnapshot};
+pub use peer::PeerSnapshot;
 pub use request::{ClientId, Request, Source, MAX_INTERVAL_MS};
 pub use spec::SessionSpec;
 pub use status::{

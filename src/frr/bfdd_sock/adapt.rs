@@ -22,32 +22,36 @@ pub fn session_info(snap: &PeerSnapshot, label: Option<String>) -> ControlSessio
     let ms = |us: u32| u64::from(us) / 1000;
     // Before the first packet from the peer FRR reports its initial remote
     // values (multiplier 3, 1 s intervals), as seen from FRR 8.4.4's socket.
-    let heard = snap.remote_detect_mult != 0;
+    let heard = snap.session.remote_detect_mult != 0;
     ControlSessionInfo {
         key: snap.spec.key.clone(),
         label,
-        local_discr: snap.local_discr,
-        state: snap.state,
-        local_diag: snap.local_diag,
-        remote_diag: snap.remote_diag,
-        since_change: snap.since_change,
+        local_discr: snap.session.local_discr,
+        state: snap.session.state,
+        local_diag: snap.session.local_diag,
+        remote_diag: snap.session.remote_diag,
+        since_change: snap.session.since_change,
         detect_mult: p.detect_mult,
         receive_interval_ms: ms(p.required_min_rx),
         transmit_interval_ms: ms(p.desired_min_tx),
         echo_receive_interval_ms: ms(p.required_min_echo_rx),
         echo_transmit_interval_ms: ms(snap.spec.echo_transmit_interval),
-        remote_detect_mult: if heard { snap.remote_detect_mult } else { 3 },
+        remote_detect_mult: if heard {
+            snap.session.remote_detect_mult
+        } else {
+            3
+        },
         remote_receive_interval_ms: if heard {
-            ms(snap.remote_required_min_rx)
+            ms(snap.session.remote_required_min_rx)
         } else {
             1000
         },
         remote_transmit_interval_ms: if heard {
-            ms(snap.remote_desired_min_tx)
+            ms(snap.session.remote_desired_min_tx)
         } else {
             1000
         },
-        remote_echo_receive_interval_ms: ms(snap.remote_required_min_echo_rx),
+        remote_echo_receive_interval_ms: ms(snap.session.remote_required_min_echo_rx),
         echo_mode: snap.spec.echo_mode,
         shutdown: p.admin_down,
     }
@@ -156,8 +160,7 @@ fn interval(name: &str, v: u64, zero_ok: bool) -> Result<u32, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::SessionKey;
-    use crate::registry::PeerCounters;
+    use crate::engine::{SessionCounters, SessionKey, SessionSnapshot};
     use bfd::packet::{Diag, State};
     use std::time::Duration;
 
@@ -243,19 +246,23 @@ mod tests {
     fn snapshot_to_info_in_milliseconds() {
         let spec = spec_for_add(&req(), None).expect("valid");
         let snap = PeerSnapshot {
+            session: SessionSnapshot {
+                config: spec.config(),
+                local_discr: 9,
+                remote_discr: 10,
+                state: State::Up,
+                local_diag: Diag::NONE,
+                remote_diag: Diag(1),
+                since_change: Duration::from_secs(3),
+                remote_detect_mult: 5,
+                remote_desired_min_tx: 100_999,
+                remote_required_min_rx: 200_000,
+                remote_required_min_echo_rx: 0,
+                counters: SessionCounters::default(),
+                enabled: true,
+            },
             spec,
-            local_discr: 9,
-            remote_discr: 10,
-            state: State::Up,
-            local_diag: Diag::NONE,
-            remote_diag: Diag(1),
-            since_change: Duration::from_secs(3),
-            remote_detect_mult: 5,
-            remote_desired_min_tx: 100_999,
-            remote_required_min_rx: 200_000,
-            remote_required_min_echo_rx: 0,
-            counters: PeerCounters::default(),
-            enabled: true,
+            zebra_notifications: 0,
         };
         let i = session_info(&snap, Some("l".into()));
         assert_eq!(i.transmit_interval_ms, 300);
@@ -265,9 +272,12 @@ mod tests {
         assert_eq!(i.local_discr, 9);
         assert_eq!(i.label.as_deref(), Some("l"));
         let silent = PeerSnapshot {
-            remote_detect_mult: 0,
-            remote_desired_min_tx: 0,
-            remote_required_min_rx: 0,
+            session: SessionSnapshot {
+                remote_detect_mult: 0,
+                remote_desired_min_tx: 0,
+                remote_required_min_rx: 0,
+                ..snap.session
+            },
             ..snap
         };
         let i = session_info(&silent, None);

@@ -29,14 +29,14 @@ pub fn peer_status(s: &PeerSnapshot) -> PeerStatus {
         interface: spec.key.ifname.clone(),
         multihop: spec.key.multihop,
         label: None,
-        local_discr: s.local_discr,
-        remote_discr: s.remote_discr,
+        local_discr: s.session.local_discr,
+        remote_discr: s.session.remote_discr,
         passive: p.passive,
         minimum_ttl: spec.minimum_ttl,
-        state: peer_state(s.state),
-        since_change_secs: s.since_change.as_secs(),
-        local_diag: s.local_diag.0,
-        remote_diag: s.remote_diag.0,
+        state: peer_state(s.session.state),
+        since_change_secs: s.session.since_change.as_secs(),
+        local_diag: s.session.local_diag.0,
+        remote_diag: s.session.remote_diag.0,
         configured: spec.configured,
         detect_mult: p.detect_mult,
         receive_interval: p.required_min_rx,
@@ -44,17 +44,17 @@ pub fn peer_status(s: &PeerSnapshot) -> PeerStatus {
         echo_receive_interval: p.required_min_echo_rx,
         echo_transmit_interval: spec.echo_transmit_interval,
         echo_mode: spec.echo_mode,
-        remote_detect_mult: s.remote_detect_mult,
-        remote_receive_interval: s.remote_required_min_rx,
-        remote_transmit_interval: s.remote_desired_min_tx,
-        remote_echo_receive_interval: s.remote_required_min_echo_rx,
-        control_packet_input: s.counters.control_input,
-        control_packet_output: s.counters.control_output,
-        echo_packet_input: s.counters.echo_input,
-        echo_packet_output: s.counters.echo_output,
-        session_up: s.counters.session_up,
-        session_down: s.counters.session_down,
-        zebra_notifications: s.counters.zebra_notifications,
+        remote_detect_mult: s.session.remote_detect_mult,
+        remote_receive_interval: s.session.remote_required_min_rx,
+        remote_transmit_interval: s.session.remote_desired_min_tx,
+        remote_echo_receive_interval: s.session.remote_required_min_echo_rx,
+        control_packet_input: s.session.counters.control_input,
+        control_packet_output: s.session.counters.control_output,
+        echo_packet_input: s.session.counters.echo_input,
+        echo_packet_output: s.session.counters.echo_output,
+        session_up: s.session.counters.session_up,
+        session_down: s.session.counters.session_down,
+        zebra_notifications: s.zebra_notifications,
     }
 }
 
@@ -63,55 +63,59 @@ mod tests {
     use std::time::Duration;
 
     use super::*;
-    use crate::engine::SessionKey;
-    use crate::registry::{PeerCounters, SessionSpec};
+    use crate::engine::{SessionCounters, SessionKey, SessionSnapshot};
+    use crate::registry::SessionSpec;
     use bfd::packet::Diag;
     use bfd::session::SessionParams;
 
     fn snapshot() -> PeerSnapshot {
+        let spec = SessionSpec {
+            key: SessionKey {
+                peer: "2001:db8::2".parse().expect("addr"),
+                local: Some("2001:db8::1".parse().expect("addr")),
+                ifname: None,
+                vrf: "red".into(),
+                multihop: true,
+            },
+            params: SessionParams {
+                desired_min_tx: 200_000,
+                required_min_rx: 250_000,
+                required_min_echo_rx: 60_000,
+                detect_mult: 5,
+                passive: true,
+                ..SessionParams::default()
+            },
+            auth: None,
+            minimum_ttl: 250,
+            configured: true,
+            echo_mode: true,
+            echo_transmit_interval: 70_000,
+        };
         PeerSnapshot {
-            spec: SessionSpec {
-                key: SessionKey {
-                    peer: "2001:db8::2".parse().expect("addr"),
-                    local: Some("2001:db8::1".parse().expect("addr")),
-                    ifname: None,
-                    vrf: "red".into(),
-                    multihop: true,
+            session: SessionSnapshot {
+                config: spec.config(),
+                local_discr: 0x1234_5678,
+                remote_discr: 42,
+                state: State::Up,
+                local_diag: Diag::NONE,
+                remote_diag: Diag::CONTROL_DETECTION_TIME_EXPIRED,
+                since_change: Duration::from_millis(61_999),
+                remote_detect_mult: 4,
+                remote_desired_min_tx: 1_000_000,
+                remote_required_min_rx: 900_000,
+                remote_required_min_echo_rx: 0,
+                counters: SessionCounters {
+                    control_input: 10,
+                    control_output: 11,
+                    echo_input: 12,
+                    echo_output: 13,
+                    session_up: 2,
+                    session_down: 1,
                 },
-                params: SessionParams {
-                    desired_min_tx: 200_000,
-                    required_min_rx: 250_000,
-                    required_min_echo_rx: 60_000,
-                    detect_mult: 5,
-                    passive: true,
-                    ..SessionParams::default()
-                },
-                auth: None,
-                minimum_ttl: 250,
-                configured: true,
-                echo_mode: true,
-                echo_transmit_interval: 70_000,
+                enabled: true,
             },
-            local_discr: 0x1234_5678,
-            remote_discr: 42,
-            state: State::Up,
-            local_diag: Diag::NONE,
-            remote_diag: Diag::CONTROL_DETECTION_TIME_EXPIRED,
-            since_change: Duration::from_millis(61_999),
-            remote_detect_mult: 4,
-            remote_desired_min_tx: 1_000_000,
-            remote_required_min_rx: 900_000,
-            remote_required_min_echo_rx: 0,
-            counters: PeerCounters {
-                control_input: 10,
-                control_output: 11,
-                echo_input: 12,
-                echo_output: 13,
-                session_up: 2,
-                session_down: 1,
-                zebra_notifications: 3,
-            },
-            enabled: true,
+            spec,
+            zebra_notifications: 3,
         }
     }
 
@@ -159,7 +163,7 @@ mod tests {
         assert_eq!(peer_state(State::Init), PeerState::Init);
         assert_eq!(peer_state(State::Up), PeerState::Up);
         let mut s = snapshot();
-        s.state = State::Down;
+        s.session.state = State::Down;
         s.spec.key.ifname = Some("eth1".into());
         s.spec.configured = false;
         let p = peer_status(&s);
