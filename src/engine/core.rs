@@ -57,7 +57,17 @@ impl Core {
         // Opened only when a timeout is due: an idle turn reads no clock.
         if self.ep.poll_timeout().is_some_and(|t| t <= now) {
             let b = Batch::start(now);
-            let runs = self.ep.handle_timeout(now);
+            let mut runs = 0;
+            // The endpoint returns every `TRANSMIT_BATCH` packets so its queue
+            // stays small; the rounds are bounded like its own budget.
+            for _ in 0..4 + self.ep.len() / bfd::endpoint::TRANSMIT_BATCH * 4 {
+                let n = self.ep.handle_timeout(now);
+                runs += n;
+                self.flush_transmits();
+                if n == 0 || self.ep.poll_timeout().is_none_or(|t| t > now) {
+                    break;
+                }
+            }
             self.stats.session_timer.finish(b, runs);
         }
         self.after();

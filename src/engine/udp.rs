@@ -47,14 +47,66 @@ struct TxPath {
     up: bool,
 }
 
+/// Slots per chunk of `TxPaths`.
+const CHUNK: usize = 64;
+
+/// Transmit paths by `Handle::index`, in chunks of `CHUNK` slots: the table
+/// grows without a doubling vector's slack (as the endpoint's session table
+/// does), which at thousands of sessions is tens of bytes per session.
+#[derive(Debug, Default)]
+struct TxPaths {
+    chunks: Vec<Box<[Option<TxPath>]>>,
+}
+
+impl TxPaths {
+    fn get(&self, h: Handle) -> Option<&TxPath> {
+        let i = h.index();
+        self.chunks.get(i / CHUNK)?[i % CHUNK]
+            .as_ref()
+            .filter(|p| p.handle == h)
+    }
+
+    fn get_mut(&mut self, h: Handle) -> Option<&mut TxPath> {
+        let i = h.index();
+        self.chunks.get_mut(i / CHUNK)?[i % CHUNK]
+            .as_mut()
+            .filter(|p| p.handle == h)
+    }
+
+    fn insert(&mut self, p: TxPath) {
+        let i = p.handle.index();
+        while self.chunks.len() <= i / CHUNK {
+            self.chunks.push((0..CHUNK).map(|_| None).collect());
+        }
+        self.chunks[i / CHUNK][i % CHUNK] = Some(p);
+    }
+
+    fn remove(&mut self, h: Handle) {
+        let i = h.index();
+        if let Some(slot) = self.chunks.get_mut(i / CHUNK).map(|c| &mut c[i % CHUNK]) {
+            if slot.as_ref().is_some_and(|p| p.handle == h) {
+                *slot = None;
+            }
+        }
+    }
+
+    fn handles(&self) -> Vec<Handle> {
+        self.chunks
+            .iter()
+            .flat_map(|c| c.iter())
+            .flatten()
+            .map(|p| p.handle)
+            .collect()
+    }
+}
+
 /// The kernel UDP sockets of one network namespace.
 pub struct KernelUdp {
     listeners: Vec<Listener>,
     batch: RxBatch,
     /// None until the first link set: every session's path is down.
     links: Option<LinkTable>,
-    /// Indexed by `Handle::index`.
-    tx: Vec<Option<TxPath>>,
+    tx: TxPaths,
     retry_open_at: Option<Instant>,
     counters: PathCounters,
     /// Receive buffer size last requested for the listeners.
@@ -99,7 +151,7 @@ impl KernelUdp {
             listeners,
             batch: RxBatch::new(),
             links: None,
-            tx: Vec::new(),
+            tx: TxPaths::default(),
             retry_open_at: None,
             counters: PathCounters::default(),
             rcvbuf_sized: 0,
@@ -110,15 +162,8 @@ impl KernelUdp {
     /// socket is open (tests).
     #[cfg(test)]
     pub fn inspect(&self, h: Handle) -> Option<(u16, Option<u32>, bool)> {
-        let p = self.tx.get(h.index())?.as_ref()?;
+        let p = self.tx.get(h)?;
         Some((p.src_port, p.ifindex, p.socket.is_some()))
-    }
-
-    fn path_mut(&mut self, h: Handle) -> Option<&mut TxPath> {
-        self.tx
-            .get_mut(h.index())?
-            .as_mut()
-            .filter(|p| p.handle == h)
     }
 
     /// Bring the session's path in line with the current links.
@@ -128,7 +173,7 @@ impl KernelUdp {
             .links
             .as_ref()
             .and_then(|l| readiness(&s.config.key, l.links()));
-        let Some(p) = self.path_mut(h) else { return };
+        let Some(p) = self.tx.get_mut(h) else { return };
         match (p.up, want) {
             (false, None) => {}
             (true, Some(ifindex)) if ifindex == p.ifindex => {}
@@ -149,12 +194,7 @@ impl KernelUdp {
         let Some(key) = ep.get(h).map(|s| &s.config.key) else {
             return;
         };
-        let Some(p) = self
-            .tx
-            .get_mut(h.index())
-            .and_then(Option::as_mut)
-            .filter(|p| p.handle == h)
-        else {
+        let Some(p) = self.tx.get_mut(h) else {
             return;
         };
         match open_socket(p, key, ifindex) {
@@ -175,7 +215,7 @@ impl KernelUdp {
     }
 
     fn handles(&self) -> Vec<Handle> {
-        self.tx.iter().flatten().map(|p| p.handle).collect()
+        self.tx.handles()
     }
 }
 
@@ -235,11 +275,7 @@ impl DataPath for KernelUdp {
         let Some(key) = ep.get(h).map(|s| &s.config.key) else {
             return;
         };
-        let i = h.index();
-        if self.tx.len() <= i {
-            self.tx.resize_with(i + 1, || None);
-        }
-        self.tx[i] = Some(TxPath {
+        self.tx.insert(TxPath {
             handle: h,
             socket: None,
             src_port: sockets::next_src_port(),
@@ -252,21 +288,12 @@ impl DataPath for KernelUdp {
     }
 
     fn detach(&mut self, h: Handle) {
-        if let Some(slot) = self.tx.get_mut(h.index()) {
-            if slot.as_ref().is_some_and(|p| p.handle == h) {
-                *slot = None;
-            }
-        }
+        self.tx.remove(h);
     }
 
     fn send(&mut self, t: &Transmit, stats: &mut HandlerStats) -> bool {
         let bytes = t.bytes();
-        let Some(p) = self
-            .tx
-            .get(t.handle.index())
-            .and_then(Option::as_ref)
-            .filter(|p| p.handle == t.handle)
-        else {
+        let Some(p) = self.tx.get(t.handle) else {
             return false;
         };
         let Some(sock) = p.socket.as_ref() else {

@@ -38,6 +38,9 @@ use receive::RxDrops;
 use table::{Entry, Table};
 use timers::{TimerEntry, TimerHeap};
 
+/// Packets queued by one `handle_timeout` call before it returns (see there).
+pub const TRANSMIT_BATCH: usize = 256;
+
 /// A session of this endpoint: its slot and the slot's generation, so a
 /// handle of a removed session never reaches the session that reuses the
 /// slot.
@@ -296,12 +299,15 @@ impl Endpoint {
         }
     }
 
-    /// Run every session whose deadline has passed; returns how many ran.
+    /// Run sessions whose deadline has passed; returns how many ran. It
+    /// stops early once `TRANSMIT_BATCH` packets wait in the queue, so the
+    /// queue stays small when thousands of sessions fall due at once: take
+    /// the packets out and call again while `poll_timeout()` is due.
     pub fn handle_timeout(&mut self, now: Instant) -> u64 {
         // A bound on work per call in case a session keeps asking for `now`.
         let mut budget = 4 * self.table.len() + 64;
         let mut runs = 0;
-        while budget > 0 {
+        while budget > 0 && self.transmits.len() < TRANSMIT_BATCH {
             budget -= 1;
             let table = &self.table;
             let Some(t) = self.timers.pop_due(now, |t| timer_valid(table, t)) else {
