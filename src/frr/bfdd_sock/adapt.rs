@@ -165,24 +165,13 @@ mod tests {
     use std::time::Duration;
 
     fn req() -> PeerRequest {
-        PeerRequest {
-            key: SessionKey {
-                peer: "192.0.2.2".parse().expect("addr"),
-                local: None,
-                ifname: None,
-                vrf: "default".into(),
-                multihop: false,
-            },
-            label: None,
-            detect_mult: None,
-            receive_interval_ms: None,
-            transmit_interval_ms: None,
-            echo_receive_interval_ms: None,
-            echo_transmit_interval_ms: None,
-            echo_mode: false,
-            shutdown: false,
-            create_only: false,
-        }
+        super::super::request::blank(SessionKey {
+            peer: "192.0.2.2".parse().expect("addr"),
+            local: None,
+            ifname: None,
+            vrf: "default".into(),
+            multihop: false,
+        })
     }
 
     #[test]

@@ -131,7 +131,7 @@ pub enum PeerBase {
 }
 
 /// A request with FRR's defaults for `key`: nothing else asked for.
-fn blank(key: SessionKey) -> PeerRequest {
+pub(crate) fn blank(key: SessionKey) -> PeerRequest {
     PeerRequest {
         key,
         label: None,
