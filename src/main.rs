@@ -15,7 +15,7 @@ use clap::Parser;
 use tokio::signal::unix::{signal, Signal, SignalKind};
 
 use bfdd_rs::config;
-use bfdd_rs::daemon::cli::{Args, LogTarget, Paths};
+use bfdd_rs::daemon::cli::{Args, Early, LogTarget, Paths};
 use bfdd_rs::daemon::process::{PidFile, Readiness};
 use bfdd_rs::daemon::{fdlimit, logging, priority, privs, process, tcp_vty};
 use bfdd_rs::engine::{self, Command, EngineOptions};
@@ -33,6 +33,16 @@ const SHUTDOWN_WAIT: Duration = Duration::from_secs(3);
 
 fn main() -> ExitCode {
     let args = Args::parse();
+    if let Early::Exit {
+        code,
+        stdout,
+        stderr,
+    } = args.early()
+    {
+        print!("{stdout}");
+        eprint!("{stderr}");
+        return ExitCode::from(code);
+    }
     if !args.realtime {
         bfdd_rs::memory::limit_arenas();
     }
@@ -157,10 +167,6 @@ fn log_start(args: &Args, paths: &Paths) {
         paths.vty_socket().display(),
         args.frr_version
     );
-    let pending = args.not_implemented();
-    if !pending.is_empty() {
-        tracing::info!("accepted, not yet implemented: {}", pending.join(", "));
-    }
     if args.standalone {
         tracing::info!("standalone: not connecting to zebra");
     } else {

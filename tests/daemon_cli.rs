@@ -84,6 +84,26 @@ fn version_and_unknown_option() {
     assert_eq!(out.status.code(), Some(2));
 }
 
+/// Options FRR's bfdd takes whose function bfdd-rs does not have are
+/// refused before anything starts, never accepted and ignored.
+#[test]
+fn unimplemented_options_are_refused() {
+    let out = bfdd(&["-C", "--dplaneaddr", "unix:/tmp/bfrs-dplane"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("--dplaneaddr unix:/tmp/bfrs-dplane: the distributed BFD data plane is not implemented yet"),
+        "stderr: {err}"
+    );
+    let out = bfdd(&["-C", "-M", "snmp", "-t"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(err.lines().count(), 2, "one reason per option: {err}");
+    let out = bfdd(&["-F", "help"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&out.stdout).contains(" * traditional"));
+}
+
 #[test]
 fn dryrun_refuses_a_bad_config_with_file_and_line() {
     let d = TempDir::new("cli-bad");

@@ -271,42 +271,114 @@ impl Args {
         self.group.as_deref().unwrap_or(DEFAULT_GROUP)
     }
 
-    /// Options accepted for compatibility whose function is not built yet,
-    /// as they were given, for one info line at start-up.
-    pub fn not_implemented(&self) -> Vec<String> {
+    /// What must happen before anything starts: `-F help` answers and
+    /// exits, an invalid `-F` profile is an error as in FRR, and every option
+    /// FRR's bfdd takes whose function bfdd-rs does not have is refused with
+    /// the reason, rather than accepted and ignored.
+    pub fn early(&self) -> Early {
+        if let Some(p) = self.profile.as_deref() {
+            if p == "help" {
+                return Early::Exit {
+                    code: 0,
+                    stdout: profiles_text(),
+                    stderr: String::new(),
+                };
+            }
+            if !PROFILES.contains(&p) {
+                return Early::Exit {
+                    code: 1,
+                    stdout: String::new(),
+                    stderr: format!(
+                        "The \"{p}\" configuration profile is not valid for this FRR version.\n{}\n",
+                        profiles_text()
+                    ),
+                };
+            }
+        }
+        let refused = self.refused();
+        if refused.is_empty() {
+            return Early::Run;
+        }
+        let stderr = refused.iter().map(|r| format!("bfdd: {r}\n")).collect();
+        Early::Exit {
+            code: 1,
+            stdout: String::new(),
+            stderr,
+        }
+    }
+
+    /// Options bfdd-rs refuses, each with its reason.
+    fn refused(&self) -> Vec<String> {
         let mut v = Vec::new();
         for m in &self.module {
-            v.push(format!("-M {m}"));
+            v.push(format!(
+                "-M {m}: module \"{}\" cannot be loaded: bfdd-rs has no loadable modules",
+                m.split(':').next().unwrap_or(m)
+            ));
         }
-        if let Some(p) = &self.profile {
-            v.push(format!("-F {p}"));
-        }
-        if let Some(o) = &self.vrfdefaultname {
-            v.push(format!("-o {o}"));
+        if let Some(o) = self.vrfdefaultname.as_deref().filter(|o| *o != "default") {
+            v.push(format!(
+                "-o {o}: renaming the default VRF is not supported (it is \"default\")"
+            ));
         }
         if self.terminal {
-            v.push("-t".into());
+            v.push("-t: a CLI on the terminal is not supported; use vtysh".into());
         }
         if self.tcli {
-            v.push("--tcli".into());
+            v.push("--tcli: the transactional CLI is not supported".into());
         }
         if let Some(p) = &self.db_file {
-            v.push(format!("--db_file {}", p.display()));
+            v.push(format!(
+                "--db_file {}: no northbound database (FRR builds without SQLite have none either)",
+                p.display()
+            ));
         }
         if let Some(p) = &self.moduledir {
-            v.push(format!("--moduledir {}", p.display()));
+            v.push(format!(
+                "--moduledir {}: bfdd-rs has no loadable modules",
+                p.display()
+            ));
         }
         if let Some(p) = &self.scriptdir {
-            v.push(format!("--scriptdir {}", p.display()));
-        }
-        if let Some(n) = self.limit_fds {
-            v.push(format!("--limit-fds {n}"));
+            v.push(format!(
+                "--scriptdir {}: bfdd-rs runs no scripts",
+                p.display()
+            ));
         }
         if let Some(d) = &self.dplaneaddr {
-            v.push(format!("--dplaneaddr {d}"));
+            v.push(format!(
+                "--dplaneaddr {d}: the distributed BFD data plane is not implemented yet"
+            ));
         }
         v
     }
+}
+
+/// FRR's defaults profiles (lib/defaults.c). bfdd has no setting that
+/// depends on the profile, so a valid one changes nothing, as in FRR.
+const PROFILES: [&str; 2] = ["traditional", "datacenter"];
+
+/// FRR's list of profiles, the default one starred.
+fn profiles_text() -> String {
+    let mut out = String::from("Available profiles are:\n");
+    for p in PROFILES {
+        let mark = if p == PROFILES[0] { " * " } else { "   " };
+        out.push_str(&format!("{mark}{p}\n"));
+    }
+    out
+}
+
+/// `Args::early`'s answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Early {
+    /// Start the daemon.
+    Run,
+    /// Print and exit with `code`.
+    Exit {
+        code: u8,
+        stdout: String,
+        stderr: String,
+    },
 }
 
 #[cfg(test)]
@@ -333,7 +405,7 @@ mod tests {
         assert_eq!(p.zserv, Path::new("/var/run/frr/zserv.api"));
         assert_eq!(p.bfdctl, Path::new("/var/run/frr/bfdd.sock"));
         assert_eq!(p.zapi_socket, Path::new("/var/run/frr/bfdd-zapi.sock"));
-        assert!(a.not_implemented().is_empty());
+        assert_eq!(a.early(), Early::Run);
         let a = parse("bfdd --zapi-socket /tmp/z.sock");
         assert_eq!(Paths::resolve(&a).zapi_socket, Path::new("/tmp/z.sock"));
     }
@@ -357,7 +429,7 @@ mod tests {
             Paths::resolve(&a).config_file,
             Path::new("/etc/frr/bfdd.conf")
         );
-        assert!(a.not_implemented().is_empty(), "{:?}", a.not_implemented());
+        assert_eq!(a.early(), Early::Run);
     }
 
     #[test]
@@ -367,7 +439,8 @@ mod tests {
         assert_eq!(a.profile.as_deref(), Some("traditional"));
         assert_eq!(a.vty_addr.as_deref(), Some("127.0.0.1"));
         assert_eq!(a.vty_port, 2617);
-        assert_eq!(a.not_implemented(), ["-F traditional"]);
+        // bfdd has no setting that depends on the profile (as in FRR).
+        assert_eq!(a.early(), Early::Run);
     }
 
     #[test]
@@ -436,7 +509,7 @@ mod tests {
     }
 
     #[test]
-    fn every_frr_option_is_accepted() {
+    fn every_frr_option_is_parsed() {
         let a = parse(
             "bfdd -M snmp -M foo:bar -o vrf0 -C -t --tcli --db_file /x.db --moduledir /m \
              --scriptdir /s --limit-fds 1024 --dplaneaddr unix:/tmp/dp --standalone \
@@ -446,8 +519,49 @@ mod tests {
         assert!(a.dryrun && a.terminal && a.tcli && a.standalone);
         assert_eq!(a.limit_fds, Some(1024));
         assert_eq!(a.frr_version, "10.1");
-        assert_eq!(a.not_implemented().len(), 10);
         assert!(Args::try_parse_from(["bfdd", "--no-such-flag"]).is_err());
+        // Parsed, but refused before start: one reason per option whose
+        // function bfdd-rs does not have (--limit-fds is implemented).
+        let Early::Exit { code, stderr, .. } = a.early() else {
+            panic!("refused");
+        };
+        assert_eq!(code, 1);
+        assert_eq!(stderr.lines().count(), 9, "{stderr}");
+        assert!(stderr.contains(
+            "bfdd: --dplaneaddr unix:/tmp/dp: the distributed BFD data plane is not implemented yet"
+        ));
+        assert!(stderr.contains("bfdd: -M foo:bar: module \"foo\" cannot be loaded"));
+    }
+
+    #[test]
+    fn frr_startup_options_run() {
+        // Debian's frrinit: `bfdd -d -F traditional -A 127.0.0.1`.
+        let a = parse("bfdd -d -F traditional -A 127.0.0.1 -o default --limit-fds 64");
+        assert_eq!(a.early(), Early::Run);
+        assert_eq!(parse("bfdd -F datacenter").early(), Early::Run);
+    }
+
+    #[test]
+    fn profiles_as_frr_lists_them() {
+        let list = "Available profiles are:\n * traditional\n   datacenter\n";
+        assert_eq!(
+            parse("bfdd -F help").early(),
+            Early::Exit {
+                code: 0,
+                stdout: list.into(),
+                stderr: String::new()
+            }
+        );
+        let Early::Exit { code, stderr, .. } = parse("bfdd -F fast").early() else {
+            panic!("invalid profile");
+        };
+        assert_eq!(code, 1);
+        assert_eq!(
+            stderr,
+            format!(
+                "The \"fast\" configuration profile is not valid for this FRR version.\n{list}\n"
+            )
+        );
     }
 
     #[test]
