@@ -149,12 +149,13 @@ fn rfc5880_6_8_4_init_to_down_on_detection_timeout() {
     let t0 = Instant::now();
     let mut s = new_session(SessionParams::default(), t0);
     s.handle_rx(&pkt(State::Down, 0), t0);
-    // 3 × max(300 ms, 300 ms) = 900 ms.
-    assert_eq!(s.detection_time(), ms(900));
-    let (a, _) = tick(&mut s, t0 + ms(899));
+    // Not Up: our RequiredMinRx is the slow 1 s (as FRR's bfdd), so
+    // 3 × max(1 s, 300 ms) = 3 s.
+    assert_eq!(s.detection_time(), ms(3000));
+    let (a, _) = tick(&mut s, t0 + ms(2999));
     assert_eq!(a.state_change, None);
     assert_eq!(s.state(), State::Init);
-    let a = s.handle_timeout(t0 + ms(900));
+    let a = s.handle_timeout(t0 + ms(3000));
     assert_eq!(
         a.state_change,
         change(
@@ -286,8 +287,8 @@ fn rfc5880_6_8_3_slow_one_second_rate_while_not_up() {
     let p = s.build_packet(t0);
     assert_eq!(p.desired_min_tx, 1_000_000);
     assert_eq!(
-        p.required_min_rx, 300_000,
-        "RequiredMinRx advertised as configured"
+        p.required_min_rx, 1_000_000,
+        "RequiredMinRx slow too while not Up, as FRR's bfdd advertises it"
     );
     let next = s.next_timeout().unwrap() - t0;
     assert!(next >= ms(750) && next <= ms(1000), "{next:?}");
@@ -296,13 +297,14 @@ fn rfc5880_6_8_3_slow_one_second_rate_while_not_up() {
     assert_eq!(s.state(), State::Init);
     assert_eq!(s.tx_interval(), ms(1000));
     assert_eq!(s.build_packet(t0 + MS).desired_min_tx, 1_000_000);
-    // A configured rate slower than 1 s is kept as is.
+    // A configured rate slower than 1 s waits for Up too: 1 s while not Up,
+    // as FRR's bfdd (§6.8.3 asks only for not less than one second).
     let slow = SessionParams {
         desired_min_tx: 2_000_000,
         ..SessionParams::default()
     };
     let mut s2 = new_session(slow, t0);
-    assert_eq!(s2.build_packet(t0).desired_min_tx, 2_000_000);
+    assert_eq!(s2.build_packet(t0).desired_min_tx, 1_000_000);
 }
 
 #[test]
@@ -433,15 +435,16 @@ fn rfc5880_6_8_4_detection_time_formula() {
     p.detect_mult = 5;
     p.desired_min_tx = 100_000;
     s.handle_rx(&p, t0);
-    // Remote DetectMult × max(our RequiredMinRx, their Desired Min TX).
-    assert_eq!(s.detection_time(), ms(5 * 200));
-    p.desired_min_tx = 400_000;
+    // Remote DetectMult × max(our RequiredMinRx, their Desired Min TX); not
+    // Up, our RequiredMinRx is the slow 1 s.
+    assert_eq!(s.detection_time(), ms(5 * 1000));
+    p.desired_min_tx = 1_400_000;
     p.detect_mult = 2;
     s.handle_rx(&p, t0 + MS);
-    assert_eq!(s.detection_time(), ms(2 * 400));
+    assert_eq!(s.detection_time(), ms(2 * 1400));
     // The timer counts from the last packet.
-    assert!(s.handle_timeout(t0 + MS + ms(799)).state_change.is_none());
-    assert!(s.handle_timeout(t0 + MS + ms(800)).state_change.is_some());
+    assert!(s.handle_timeout(t0 + MS + ms(2799)).state_change.is_none());
+    assert!(s.handle_timeout(t0 + MS + ms(2800)).state_change.is_some());
 }
 
 #[test]
@@ -775,6 +778,12 @@ fn set_params_while_not_up_applies_at_once_without_poll() {
     assert!(!s.polling());
     let p = s.build_packet(t0);
     assert!(!p.poll);
-    assert_eq!((p.desired_min_tx, p.required_min_rx), (2_000_000, 100_000));
-    assert_eq!(s.tx_interval(), ms(2000));
+    // Not Up: the slow 1 s both ways whatever is configured (FRR's
+    // bs_set_slow_timers); the configured values wait for Up.
+    assert_eq!(
+        (p.desired_min_tx, p.required_min_rx),
+        (1_000_000, 1_000_000)
+    );
+    assert_eq!(s.tx_interval(), ms(1000));
+    assert_eq!(s.params().desired_min_tx, 2_000_000);
 }

@@ -31,6 +31,21 @@ impl NftCut {
         }
     }
 
+    /// Drops BFD control packets sent from `ns` only: the other side still
+    /// hears this one, this one never hears back (a one-way cut).
+    pub fn cut_output(ns: &Netns) -> NftCut {
+        let rules = format!(
+            "table inet {CUT_TABLE} {{\n\
+             chain out {{ type filter hook output priority -10; udp dport {{ 3784, 4784 }} drop; }}\n\
+             }}\n"
+        );
+        nft_load(ns, &rules);
+        NftCut {
+            ns: ns.name().to_string(),
+            active: true,
+        }
+    }
+
     /// Lets BFD traffic through again.
     pub fn restore(&mut self) {
         if self.active {

@@ -6,8 +6,9 @@
 //! detection time (§6.8.4).
 //!
 //! Choices where the RFC leaves room (all documented at the code that makes them):
-//! - bfd.RequiredMinRxInterval is advertised as configured in every state; only
-//!   bfd.DesiredMinTxInterval is raised to 1 s while not Up (§6.8.3).
+//! - While not Up both bfd.DesiredMinTxInterval and bfd.RequiredMinRxInterval
+//!   are 1 s, whatever is configured (§6.8.3 asks at least 1 s of the first;
+//!   FRR's bfdd sets both, so a peer sees the same remote intervals from us).
 //! - On going Up the slow rate stays in use until the poll sequence that
 //!   announces the configured rate ends with a Final (as FRR does); the poll is
 //!   sent at once so it ends within a round trip.
@@ -36,8 +37,9 @@ use crate::packet::{
     check_auth_presence, ControlPacket, Diag, PacketError, State, MIN_LEN, VERSION,
 };
 
-/// §6.8.3: bfd.DesiredMinTxInterval while not Up is at least one second.
-const SLOW_TX_US: u32 = 1_000_000;
+/// §6.8.3: bfd.DesiredMinTxInterval while not Up is at least one second; we
+/// advertise exactly that, and the same bfd.RequiredMinRxInterval (as FRR).
+const SLOW_US: u32 = 1_000_000;
 /// Remote values shown before any packet arrives (bfd.RemoteMinRxInterval
 /// starts at 1 per §6.8.1; FRR shows 1 s, and 1 s is what we use too).
 const INITIAL_REMOTE_INTERVAL_US: u32 = 1_000_000;
@@ -90,6 +92,10 @@ pub struct Session {
     last_rx: Option<Instant>,
     /// Twice the detection time has not yet passed since `last_rx`.
     auth_reset_due: bool,
+    /// The Detection Time in force when the last packet arrived: the §6.8.1
+    /// resets count from it (going Down meanwhile slows the timers, which must
+    /// not push the resets out).
+    rx_detect: Duration,
     next_tx: Instant,
     last_state_change: Instant,
     rng: SmallRng,
@@ -102,7 +108,6 @@ impl Session {
     /// A new session in Down, with a non-zero local discriminator chosen by the
     /// engine and a seed for the transmit jitter.
     pub fn new(local_discr: u32, params: SessionParams, rng_seed: u64, now: Instant) -> Session {
-        let slow_tx = params.desired_min_tx.max(SLOW_TX_US);
         let mut s = Session {
             params,
             session_state: State::Down,
@@ -111,8 +116,8 @@ impl Session {
             remote_discr: 0,
             local_diag: Diag::NONE,
             remote_diag: Diag::NONE,
-            desired_min_tx_interval: slow_tx,
-            required_min_rx_interval: params.required_min_rx,
+            desired_min_tx_interval: SLOW_US,
+            required_min_rx_interval: SLOW_US,
             remote_min_rx_interval: INITIAL_REMOTE_INTERVAL_US,
             demand_mode: false,
             remote_demand_mode: false,
@@ -121,13 +126,14 @@ impl Session {
             remote_desired_min_tx: INITIAL_REMOTE_INTERVAL_US,
             remote_required_min_echo_rx: 0,
             remote_control_plane_independent: false,
-            tx_desired_in_use: slow_tx,
-            rx_required_in_use: params.required_min_rx,
+            tx_desired_in_use: SLOW_US,
+            rx_required_in_use: SLOW_US,
             polling: false,
             final_pending: false,
             path_is_down: false,
             last_rx: None,
             auth_reset_due: false,
+            rx_detect: Duration::ZERO,
             // The first packet goes out at once.
             next_tx: now,
             last_state_change: now,
@@ -199,6 +205,7 @@ impl Session {
             self.final_pending = true;
             actions.transmit = true;
         }
+        self.rx_detect = self.detection_time();
         self.reschedule_if_faster(old_interval, now);
         actions
     }
@@ -216,11 +223,11 @@ impl Session {
             }
             // §6.8.1: bfd.RemoteDiscr is zeroed after a Detection Time of
             // silence, in every state.
-            if expired && self.remote_discr != 0 {
+            if now >= last_rx + self.rx_detect && self.remote_discr != 0 {
                 self.remote_discr = 0;
             }
             // §6.8.1: bfd.AuthSeqKnown after twice the Detection Time.
-            if self.auth_reset_due && now >= last_rx + detect * 2 {
+            if self.auth_reset_due && now >= last_rx + self.rx_detect * 2 {
                 self.auth_reset_due = false;
                 if let Some(a) = self.auth.as_mut() {
                     a.reset_rx_seq();
@@ -247,12 +254,14 @@ impl Session {
             consider(self.next_tx);
         }
         if let Some(last_rx) = self.last_rx {
-            let detect = self.detection_time();
-            if self.detection_armed() || self.remote_discr != 0 {
-                consider(last_rx + detect);
+            if self.detection_armed() {
+                consider(last_rx + self.detection_time());
+            }
+            if self.remote_discr != 0 {
+                consider(last_rx + self.rx_detect);
             }
             if self.auth_reset_due {
-                consider(last_rx + detect * 2);
+                consider(last_rx + self.rx_detect * 2);
             }
         }
         t
@@ -492,13 +501,12 @@ impl Session {
         let configured_tx = self.params.desired_min_tx.max(1);
         let target_rx = self.params.required_min_rx;
         if self.session_state != State::Up {
-            // Not Up: at least 1 s, applied at once, no poll.
-            let target_tx = configured_tx.max(SLOW_TX_US);
+            // Not Up: the slow rate both ways, applied at once, no poll.
             self.polling = false;
-            self.desired_min_tx_interval = target_tx;
-            self.required_min_rx_interval = target_rx;
-            self.tx_desired_in_use = target_tx;
-            self.rx_required_in_use = target_rx;
+            self.desired_min_tx_interval = SLOW_US;
+            self.required_min_rx_interval = SLOW_US;
+            self.tx_desired_in_use = SLOW_US;
+            self.rx_required_in_use = SLOW_US;
             return false;
         }
         if self.polling {

@@ -1,0 +1,70 @@
+//! Differential scenarios: the same topology and steps run twice, once with
+//! FRR 8.4's own bfdd as the daemon under test and once with bfdd-rs, and
+//! what a real FRR peer shows about the daemon under test is compared field
+//! by field. Only values that cannot match (discriminators, times) are left
+//! out of the comparison.
+
+mod common;
+
+use std::time::Duration;
+
+use common::*;
+use topotests::{Lab, NftCut, Topo};
+
+/// What the remote FRR shows about the subject's end of each session, while
+/// the subject cannot come Up: the remote's packets never reach it (a one-way
+/// cut on the remote's output), so the subject stays Down and the remote,
+/// hearing its Down packets, sits in Init.
+fn not_up_view(kind: SubjectKind, id: u8, name: &str) -> Vec<String> {
+    let lab = Lab::new(name);
+    let t = Topo::new(id, 1);
+    let sessions = four_sessions(&t);
+    let remote = Remote::start(RemoteKind::Frr, &lab, &t, &sessions, TX, RX, MULT);
+    let _cut = NftCut::cut_output(&t.b);
+    let _subject = Subject::start(
+        kind,
+        &lab,
+        &t,
+        default_subject_peers(&sessions, RemoteKind::Frr),
+    );
+    // Several of the subject's slow (1 s) packets.
+    std::thread::sleep(Duration::from_secs(5));
+    let Remote::Frr { router, .. } = &remote else {
+        unreachable!("an FRR remote");
+    };
+    sessions
+        .iter()
+        .map(|s| {
+            let p = router.vty().peer(s.a).expect("remote's session");
+            format!(
+                "{}: status {}, remote diagnostic {}, remote receive {} ms, \
+                 remote transmit {} ms, remote multiplier {}",
+                s.label,
+                p.status,
+                p.remote_diagnostic,
+                p.remote_receive_interval,
+                p.remote_transmit_interval,
+                p.remote_detect_multiplier
+            )
+        })
+        .collect()
+}
+
+/// RFC 5880 §6.8.3 leaves the intervals a session advertises while not Up
+/// partly open (Desired Min TX at least 1 s); FRR's bfdd advertises 1 s for
+/// both, and a peer must see the same from bfdd-rs.
+#[test]
+fn peer_sees_the_same_intervals_while_not_up() {
+    let frr = not_up_view(SubjectKind::Frr, 80, "d-notup-frr");
+    let rs = not_up_view(SubjectKind::BfddRs, 81, "d-notup-rs");
+    eprintln!("FRR bfdd as subject:\n  {}", frr.join("\n  "));
+    eprintln!("bfdd-rs as subject:\n  {}", rs.join("\n  "));
+    assert!(
+        frr.iter().all(|l| l.contains("status init")),
+        "the remote hears the subject: {frr:?}"
+    );
+    assert_eq!(
+        rs, frr,
+        "the remote's view of bfdd-rs differs from FRR's bfdd"
+    );
+}
