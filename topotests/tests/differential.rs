@@ -50,6 +50,83 @@ fn not_up_view(kind: SubjectKind, id: u8, name: &str) -> Vec<String> {
         .collect()
 }
 
+/// The subject starts with every peer configured `shutdown`: what the remote
+/// FRR shows about it, what the subject shows about itself, and how many
+/// packets it sent.
+fn shutdown_from_start_view(kind: SubjectKind, id: u8, name: &str) -> (Vec<String>, Vec<u64>) {
+    let lab = Lab::new(name);
+    let t = Topo::new(id, 1);
+    let sessions = four_sessions(&t);
+    let remote = Remote::start(RemoteKind::Frr, &lab, &t, &sessions, TX, RX, MULT);
+    let peers = default_subject_peers(&sessions, RemoteKind::Frr)
+        .into_iter()
+        .map(|mut p| {
+            p.shutdown = true;
+            p
+        })
+        .collect();
+    let subject = Subject::start(kind, &lab, &t, peers);
+    // Longer than a Detection Time at the slow rate.
+    std::thread::sleep(Duration::from_secs(6));
+    let Remote::Frr { router, .. } = &remote else {
+        unreachable!("an FRR remote");
+    };
+    let own = subject.vty().peers().expect("subject's peers");
+    let counters = subject.vty().counters().expect("subject's counters");
+    let mut view = Vec::new();
+    let mut sent = Vec::new();
+    for s in &sessions {
+        let p = router.vty().peer(s.a).expect("remote's session");
+        let o = own
+            .iter()
+            .find(|o| o.peer == s.b)
+            .expect("subject's session");
+        view.push(format!(
+            "{}: remote sees status {}, remote diagnostic {}, remote receive {} ms, \
+             remote transmit {} ms; subject shows status {}, diagnostic {}",
+            s.label,
+            p.status,
+            p.remote_diagnostic,
+            p.remote_receive_interval,
+            p.remote_transmit_interval,
+            o.status,
+            o.diagnostic
+        ));
+        let c = counters.iter().find(|c| c.peer == s.b).expect("counters");
+        sent.push(c.control_packet_output);
+    }
+    (view, sent)
+}
+
+/// A peer configured `shutdown` from the start. Both daemons leave the
+/// diagnostic at 0 and end up silent; FRR's bfdd sends a single AdminDown
+/// packet where bfdd-rs sends them for one Detection Time, as RFC 5880
+/// §6.8.16 asks (a deliberate difference: up to 4 packets instead of 1).
+#[test]
+fn shutdown_from_the_start_looks_the_same() {
+    let (frr, frr_sent) = shutdown_from_start_view(SubjectKind::Frr, 82, "d-shut-frr");
+    let (rs, rs_sent) = shutdown_from_start_view(SubjectKind::BfddRs, 83, "d-shut-rs");
+    eprintln!(
+        "FRR bfdd as subject ({frr_sent:?} sent):\n  {}",
+        frr.join("\n  ")
+    );
+    eprintln!(
+        "bfdd-rs as subject ({rs_sent:?} sent):\n  {}",
+        rs.join("\n  ")
+    );
+    assert_eq!(
+        rs, frr,
+        "bfdd-rs shut down from the start differs from FRR's bfdd"
+    );
+    for (f, r) in frr_sent.iter().zip(&rs_sent) {
+        assert!(*f <= 1, "FRR sends at most one AdminDown: {frr_sent:?}");
+        assert!(
+            (1..=4).contains(r),
+            "a Detection Time of AdminDown: {rs_sent:?}"
+        );
+    }
+}
+
 /// RFC 5880 §6.8.3 leaves the intervals a session advertises while not Up
 /// partly open (Desired Min TX at least 1 s); FRR's bfdd advertises 1 s for
 /// both, and a peer must see the same from bfdd-rs.

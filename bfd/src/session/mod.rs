@@ -13,8 +13,9 @@
 //!   announces the configured rate ends with a Final (as FRR does); the poll is
 //!   sent at once so it ends within a round trip.
 //! - Detect Mult changes apply at once, without a poll.
-//! - AdminDown packets are sent for as long as the session is AdminDown
-//!   (§6.8.16 allows "indefinitely"), at the slow rate.
+//! - AdminDown (`shutdown`) leaves bfd.LocalDiag as it was, as FRR's bfdd
+//!   does (§6.8.16: "an appropriate value"); AdminDown packets are sent for
+//!   one Detection Time, as §6.8.16 asks, and then no more (FRR sends one).
 //! - bfd.RemoteDiscr is reset one Detection Time after the last packet (§6.8.1);
 //!   bfd.AuthSeqKnown after twice that (§6.8.1), reported in
 //!   `Actions::reset_auth_seq`.
@@ -92,6 +93,8 @@ pub struct Session {
     last_rx: Option<Instant>,
     /// Twice the detection time has not yet passed since `last_rx`.
     auth_reset_due: bool,
+    /// AdminDown: periodic packets stop at this instant (§6.8.16).
+    admin_tx_until: Instant,
     /// The Detection Time in force when the last packet arrived: the §6.8.1
     /// resets count from it (going Down meanwhile slows the timers, which must
     /// not push the resets out).
@@ -134,6 +137,7 @@ impl Session {
             last_rx: None,
             auth_reset_due: false,
             rx_detect: Duration::ZERO,
+            admin_tx_until: now,
             // The first packet goes out at once.
             next_tx: now,
             last_state_change: now,
@@ -142,7 +146,7 @@ impl Session {
         };
         if params.admin_down {
             s.session_state = State::AdminDown;
-            s.local_diag = Diag::ADMINISTRATIVELY_DOWN;
+            s.admin_tx_until = now + s.detection_time();
         }
         s
     }
@@ -313,8 +317,9 @@ impl Session {
         self.detect_mult = params.detect_mult.max(1);
 
         if params.admin_down && self.session_state != State::AdminDown {
-            actions.state_change =
-                Some(self.set_state(State::AdminDown, Diag::ADMINISTRATIVELY_DOWN, now));
+            // §6.8.16: the diag is left as it was, as FRR's bfdd does.
+            actions.state_change = Some(self.set_state(State::AdminDown, self.local_diag, now));
+            self.admin_tx_until = now + self.detection_time();
         } else if !params.admin_down && self.session_state == State::AdminDown {
             actions.state_change = Some(self.set_state(State::Down, Diag::NONE, now));
         } else if self.sync_timers(false) {
@@ -396,6 +401,8 @@ impl Session {
         let mut params = copy.params;
         params.admin_down = true;
         let _ = copy.set_params(params, now);
+        // The session goes away for an administrative reason: say so.
+        copy.local_diag = Diag::ADMINISTRATIVELY_DOWN;
         let pkt = copy.build_packet(now);
         encode_into(&pkt, self.auth.as_deref_mut(), buf)
     }
@@ -564,7 +571,10 @@ impl Session {
             && self.session_state == State::Up
             && self.remote_session_state == State::Up
             && !self.polling;
-        self.may_transmit() && self.remote_min_rx_interval != 0 && !remote_demand
+        // §6.8.16: AdminDown packets for a Detection Time, then silence.
+        let admin_done =
+            self.session_state == State::AdminDown && self.next_tx >= self.admin_tx_until;
+        self.may_transmit() && self.remote_min_rx_interval != 0 && !remote_demand && !admin_done
     }
 
     /// If the transmit interval shrank, do not wait out the old, longer one:
