@@ -145,3 +145,112 @@ fn peer_sees_the_same_intervals_while_not_up() {
         "the remote's view of bfdd-rs differs from FRR's bfdd"
     );
 }
+
+/// Sessions Up and settled with different timers on each side (the subject
+/// 250/300 ms x 4, the remote 200/200 ms x 3), the subject `passive` or not:
+/// both sides' views of every session.
+fn settled_view(kind: SubjectKind, id: u8, name: &str, passive: bool) -> Vec<String> {
+    settled_then(kind, id, name, passive, |_| NftCutHolder(None))
+}
+
+/// `settled_view` after `step` (given the topology) and 3 s more.
+fn settled_then(
+    kind: SubjectKind,
+    id: u8,
+    name: &str,
+    passive: bool,
+    step: impl FnOnce(&Topo) -> NftCutHolder,
+) -> Vec<String> {
+    let lab = Lab::new(name);
+    let t = Topo::new(id, 1);
+    let sessions = four_sessions(&t);
+    let peers = default_subject_peers(&sessions, RemoteKind::Frr)
+        .into_iter()
+        .map(|p| p.timers(250, 300, 4).passive(passive))
+        .collect();
+    let subject = Subject::start(kind, &lab, &t, peers);
+    let remote = Remote::start(RemoteKind::Frr, &lab, &t, &sessions, TX, RX, MULT);
+    wait_all_up(&subject, &remote, &sessions);
+    std::thread::sleep(Duration::from_secs(3));
+    let _held = step(&t);
+    if _held.0.is_some() {
+        std::thread::sleep(Duration::from_secs(3));
+    }
+    let Remote::Frr { router, .. } = &remote else {
+        unreachable!("an FRR remote");
+    };
+    let own = subject.vty().peers().expect("subject's peers");
+    sessions
+        .iter()
+        .map(|s| {
+            let r = router.vty().peer(s.a).expect("remote's session");
+            let o = own
+                .iter()
+                .find(|o| o.peer == s.b)
+                .expect("subject's session");
+            format!(
+                "{}: remote sees {} diag {} remote-diag {} rx {} tx {} mult {} / \
+                 remote rx {} tx {} mult {}; subject shows {} diag {} remote-diag {} \
+                 passive {} rx {} tx {} mult {} / remote rx {} tx {} mult {}",
+                s.label,
+                r.status,
+                r.diagnostic,
+                r.remote_diagnostic,
+                r.receive_interval,
+                r.transmit_interval,
+                r.detect_multiplier,
+                r.remote_receive_interval,
+                r.remote_transmit_interval,
+                r.remote_detect_multiplier,
+                o.status,
+                o.diagnostic,
+                o.remote_diagnostic,
+                o.passive,
+                o.receive_interval,
+                o.transmit_interval,
+                o.detect_multiplier,
+                o.remote_receive_interval,
+                o.remote_transmit_interval,
+                o.remote_detect_multiplier
+            )
+        })
+        .collect()
+}
+
+/// What a scenario step leaves in force until the views are read.
+struct NftCutHolder(Option<NftCut>);
+
+/// Up and settled, then a silent cut of BFD in the subject's namespace: both
+/// sides go Down by detection, and show the same of it.
+#[test]
+fn sessions_cut_look_the_same() {
+    let cut = |t: &Topo| NftCutHolder(Some(NftCut::cut(&t.a)));
+    let frr = settled_then(SubjectKind::Frr, 88, "d-cut-frr", false, cut);
+    let rs = settled_then(SubjectKind::BfddRs, 89, "d-cut-rs", false, cut);
+    eprintln!("cut, FRR bfdd as subject:\n  {}", frr.join("\n  "));
+    eprintln!("cut, bfdd-rs as subject:\n  {}", rs.join("\n  "));
+    assert!(
+        frr.iter().all(|l| l.contains("subject shows down")),
+        "{frr:?}"
+    );
+    assert_eq!(rs, frr, "cut: bfdd-rs differs from FRR's bfdd");
+}
+
+/// Up and settled, active and passive: both sides show the same of a
+/// session whichever daemon is the subject.
+#[test]
+fn settled_sessions_look_the_same() {
+    for (passive, ids) in [(false, (84, 85)), (true, (86, 87))] {
+        let tag = if passive { "passive" } else { "active" };
+        let frr = settled_view(SubjectKind::Frr, ids.0, &format!("d-up-{tag}-frr"), passive);
+        let rs = settled_view(
+            SubjectKind::BfddRs,
+            ids.1,
+            &format!("d-up-{tag}-rs"),
+            passive,
+        );
+        eprintln!("{tag}, FRR bfdd as subject:\n  {}", frr.join("\n  "));
+        eprintln!("{tag}, bfdd-rs as subject:\n  {}", rs.join("\n  "));
+        assert_eq!(rs, frr, "{tag}: bfdd-rs differs from FRR's bfdd");
+    }
+}
