@@ -17,6 +17,16 @@ pub struct BfdPacket {
     /// RFC 5880 state (0 AdminDown, 1 Down, 2 Init, 3 Up).
     pub state: u8,
     pub detect_mult: u8,
+    pub diag: u8,
+    /// The P, F, A and D bits.
+    pub poll: bool,
+    pub final_: bool,
+    pub auth: bool,
+    pub demand: bool,
+    /// Intervals as on the wire, microseconds.
+    pub desired_min_tx: u32,
+    pub required_min_rx: u32,
+    pub required_min_echo_rx: u32,
 }
 
 fn tshark_capture(
@@ -58,6 +68,22 @@ fn tshark_capture(
         "bfd.sta",
         "-e",
         "bfd.detect_time_multiplier",
+        "-e",
+        "bfd.diag",
+        "-e",
+        "bfd.flags.p",
+        "-e",
+        "bfd.flags.f",
+        "-e",
+        "bfd.flags.a",
+        "-e",
+        "bfd.flags.d",
+        "-e",
+        "bfd.desired_min_tx_interval",
+        "-e",
+        "bfd.required_min_rx_interval",
+        "-e",
+        "bfd.required_min_echo_interval",
     ])?;
     out.lines()
         .filter(|l| !l.trim().is_empty())
@@ -87,10 +113,11 @@ fn flag(s: &str) -> Result<bool, String> {
     }
 }
 
-/// One `-T fields` line: ip.src,ipv6.src,ip.dst,ipv6.dst,c,state,mult.
+/// One `-T fields` line: ip.src,ipv6.src,ip.dst,ipv6.dst,c,state,mult,
+/// diag,p,f,a,d,desired min tx,required min rx,required min echo rx.
 fn parse_line(line: &str) -> Result<BfdPacket, String> {
     let f: Vec<&str> = line.split(',').collect();
-    if f.len() != 7 {
+    if f.len() != 15 {
         return Err(format!("unexpected tshark line {line:?}"));
     }
     let addr = |v4: &str, v6: &str| -> Result<IpAddr, String> {
@@ -107,12 +134,25 @@ fn parse_line(line: &str) -> Result<BfdPacket, String> {
         };
         v.map_err(|_| format!("bad number {s:?} in {line:?}"))
     };
+    let us = |s: &str| -> Result<u32, String> {
+        s.trim()
+            .parse()
+            .map_err(|_| format!("bad interval {s:?} in {line:?}"))
+    };
     Ok(BfdPacket {
         src: addr(f[0], f[1])?,
         dst: addr(f[2], f[3])?,
         cbit: flag(f[4])?,
         state: num(f[5])?,
         detect_mult: num(f[6])?,
+        diag: num(f[7])?,
+        poll: flag(f[8])?,
+        final_: flag(f[9])?,
+        auth: flag(f[10])?,
+        demand: flag(f[11])?,
+        desired_min_tx: us(f[12])?,
+        required_min_rx: us(f[13])?,
+        required_min_echo_rx: us(f[14])?,
     })
 }
 
@@ -122,12 +162,22 @@ mod tests {
 
     #[test]
     fn parses_field_lines() {
-        let p = parse_line("10.200.41.1,,10.200.41.2,,1,0x03,4").unwrap();
+        let p = parse_line("10.200.41.1,,10.200.41.2,,1,0x03,4,0x00,0,1,0,0,300000,200000,50000")
+            .unwrap();
         assert_eq!(p.src, "10.200.41.1".parse::<IpAddr>().unwrap());
         assert!(p.cbit);
         assert_eq!(p.state, 3);
         assert_eq!(p.detect_mult, 4);
-        let p = parse_line(",fe80::1,,fe80::2,False,1,3").unwrap();
+        assert_eq!((p.diag, p.poll, p.final_), (0, false, true));
+        assert_eq!(
+            (p.desired_min_tx, p.required_min_rx, p.required_min_echo_rx),
+            (300_000, 200_000, 50_000)
+        );
+        let p =
+            parse_line(",fe80::1,,fe80::2,False,1,3,7,False,False,True,False,1000000,1000000,0")
+                .unwrap();
+        assert_eq!(p.diag, 7);
+        assert!(p.auth);
         assert!(!p.cbit);
         assert!(p.src.is_ipv6());
         assert!(parse_line("garbage").is_err());

@@ -1,15 +1,19 @@
 //! Differential scenarios: the same topology and steps run twice, once with
 //! FRR 8.4's own bfdd as the daemon under test and once with bfdd-rs, and
 //! what a real FRR peer shows about the daemon under test is compared field
-//! by field. Only values that cannot match (discriminators, times) are left
-//! out of the comparison.
+//! by field, together with the distinct packets the subject sends on each
+//! session (tshark on the subject's link: every field but the
+//! discriminators). Only values that cannot match (discriminators, times,
+//! packet counts) are left out of the comparison.
 
 mod common;
 
 use std::time::Duration;
 
 use common::*;
-use topotests::{Lab, NftCut, Topo};
+use std::collections::BTreeSet;
+
+use topotests::{capture, Lab, NftCut, Topo};
 
 /// What the remote FRR shows about the subject's end of each session, while
 /// the subject cannot come Up: the remote's packets never reach it (a one-way
@@ -29,10 +33,11 @@ fn not_up_view(kind: SubjectKind, id: u8, name: &str) -> Vec<String> {
     );
     // Several of the subject's slow (1 s) packets.
     std::thread::sleep(Duration::from_secs(5));
+    let wire = wire_view(&t, &sessions);
     let Remote::Frr { router, .. } = &remote else {
         unreachable!("an FRR remote");
     };
-    sessions
+    let views: Vec<String> = sessions
         .iter()
         .map(|s| {
             let p = router.vty().peer(s.a).expect("remote's session");
@@ -47,7 +52,8 @@ fn not_up_view(kind: SubjectKind, id: u8, name: &str) -> Vec<String> {
                 p.remote_detect_multiplier
             )
         })
-        .collect()
+        .collect();
+    views.into_iter().chain(wire).collect()
 }
 
 /// The subject starts with every peer configured `shutdown`: what the remote
@@ -137,7 +143,9 @@ fn peer_sees_the_same_intervals_while_not_up() {
     eprintln!("FRR bfdd as subject:\n  {}", frr.join("\n  "));
     eprintln!("bfdd-rs as subject:\n  {}", rs.join("\n  "));
     assert!(
-        frr.iter().all(|l| l.contains("status init")),
+        frr.iter()
+            .filter(|l| l.contains("status"))
+            .all(|l| l.contains("status init")),
         "the remote hears the subject: {frr:?}"
     );
     assert_eq!(
@@ -172,6 +180,7 @@ fn settled_then(
     let remote = Remote::start(RemoteKind::Frr, &lab, &t, &sessions, TX, RX, MULT);
     wait_all_up(&subject, &remote, &sessions);
     std::thread::sleep(Duration::from_secs(3));
+    let wire = wire_view(&t, &sessions);
     let _held = step(&t);
     if _held.0.is_some() {
         std::thread::sleep(Duration::from_secs(3));
@@ -180,39 +189,72 @@ fn settled_then(
         unreachable!("an FRR remote");
     };
     let own = subject.vty().peers().expect("subject's peers");
+    let views = sessions.iter().map(|s| {
+        let r = router.vty().peer(s.a).expect("remote's session");
+        let o = own
+            .iter()
+            .find(|o| o.peer == s.b)
+            .expect("subject's session");
+        format!(
+            "{}: remote sees {} diag {} remote-diag {} rx {} tx {} mult {} / \
+                 remote rx {} tx {} mult {}; subject shows {} diag {} remote-diag {} \
+                 passive {} rx {} tx {} mult {} / remote rx {} tx {} mult {}",
+            s.label,
+            r.status,
+            r.diagnostic,
+            r.remote_diagnostic,
+            r.receive_interval,
+            r.transmit_interval,
+            r.detect_multiplier,
+            r.remote_receive_interval,
+            r.remote_transmit_interval,
+            r.remote_detect_multiplier,
+            o.status,
+            o.diagnostic,
+            o.remote_diagnostic,
+            o.passive,
+            o.receive_interval,
+            o.transmit_interval,
+            o.detect_multiplier,
+            o.remote_receive_interval,
+            o.remote_transmit_interval,
+            o.remote_detect_multiplier
+        )
+    });
+    views.chain(wire).collect()
+}
+
+/// The distinct BFD Control packets the subject sends on each session over
+/// 3 s (captured on the link with tshark): every field but discriminators.
+fn wire_view(t: &Topo, sessions: &[Sess]) -> Vec<String> {
+    let l = t.link();
+    let pkts = capture::capture_bfd(&t.a, &l.if_a, 200, Duration::from_secs(3))
+        .expect("capture on the subject's link");
     sessions
         .iter()
         .map(|s| {
-            let r = router.vty().peer(s.a).expect("remote's session");
-            let o = own
+            let seen: BTreeSet<String> = pkts
                 .iter()
-                .find(|o| o.peer == s.b)
-                .expect("subject's session");
-            format!(
-                "{}: remote sees {} diag {} remote-diag {} rx {} tx {} mult {} / \
-                 remote rx {} tx {} mult {}; subject shows {} diag {} remote-diag {} \
-                 passive {} rx {} tx {} mult {} / remote rx {} tx {} mult {}",
-                s.label,
-                r.status,
-                r.diagnostic,
-                r.remote_diagnostic,
-                r.receive_interval,
-                r.transmit_interval,
-                r.detect_multiplier,
-                r.remote_receive_interval,
-                r.remote_transmit_interval,
-                r.remote_detect_multiplier,
-                o.status,
-                o.diagnostic,
-                o.remote_diagnostic,
-                o.passive,
-                o.receive_interval,
-                o.transmit_interval,
-                o.detect_multiplier,
-                o.remote_receive_interval,
-                o.remote_transmit_interval,
-                o.remote_detect_multiplier
-            )
+                .filter(|p| p.src == s.a && p.dst == s.b)
+                .map(|p| {
+                    format!(
+                        "sta {} diag {} P {} F {} A {} D {} C {} mult {} tx {} rx {} echo {}",
+                        p.state,
+                        p.diag,
+                        p.poll,
+                        p.final_,
+                        p.auth,
+                        p.demand,
+                        p.cbit,
+                        p.detect_mult,
+                        p.desired_min_tx,
+                        p.required_min_rx,
+                        p.required_min_echo_rx
+                    )
+                })
+                .collect();
+            assert!(!seen.is_empty(), "{}: no packet captured", s.label);
+            format!("{} on the wire: {seen:?}", s.label)
         })
         .collect()
 }
@@ -230,7 +272,9 @@ fn sessions_cut_look_the_same() {
     eprintln!("cut, FRR bfdd as subject:\n  {}", frr.join("\n  "));
     eprintln!("cut, bfdd-rs as subject:\n  {}", rs.join("\n  "));
     assert!(
-        frr.iter().all(|l| l.contains("subject shows down")),
+        frr.iter()
+            .filter(|l| !l.contains("on the wire"))
+            .all(|l| l.contains("subject shows down")),
         "{frr:?}"
     );
     assert_eq!(rs, frr, "cut: bfdd-rs differs from FRR's bfdd");
