@@ -18,28 +18,27 @@ pub struct NftCut {
 impl NftCut {
     /// Drops BFD control packets in and out of `ns` from now on.
     pub fn cut(ns: &Netns) -> NftCut {
-        let rules = format!(
-            "table inet {CUT_TABLE} {{\n\
-             chain in {{ type filter hook input priority -10; udp dport {{ 3784, 4784 }} drop; }}\n\
-             chain out {{ type filter hook output priority -10; udp dport {{ 3784, 4784 }} drop; }}\n\
-             }}\n"
-        );
-        nft_load(ns, &rules);
-        NftCut {
-            ns: ns.name().to_string(),
-            active: true,
-        }
+        NftCut::load(ns, &["input", "output"])
     }
 
     /// Drops BFD control packets sent from `ns` only: the other side still
     /// hears this one, this one never hears back (a one-way cut).
     pub fn cut_output(ns: &Netns) -> NftCut {
-        let rules = format!(
-            "table inet {CUT_TABLE} {{\n\
-             chain out {{ type filter hook output priority -10; udp dport {{ 3784, 4784 }} drop; }}\n\
-             }}\n"
-        );
-        nft_load(ns, &rules);
+        NftCut::load(ns, &["output"])
+    }
+
+    /// One chain per netfilter hook in `hooks`, each dropping BFD control.
+    fn load(ns: &Netns, hooks: &[&str]) -> NftCut {
+        let chains: String = hooks
+            .iter()
+            .map(|h| {
+                format!(
+                    "chain {h} {{ type filter hook {h} priority -10; \
+                     udp dport {{ 3784, 4784 }} drop; }}\n"
+                )
+            })
+            .collect();
+        nft_load(ns, &format!("table inet {CUT_TABLE} {{\n{chains}}}\n"));
         NftCut {
             ns: ns.name().to_string(),
             active: true,
