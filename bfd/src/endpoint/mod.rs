@@ -195,16 +195,7 @@ impl Endpoint {
         let discr = self.new_discr();
         let mut session = Session::new(discr, config.params, self.rng.gen(), now);
         session.set_auth(auth);
-        let slot = self.table.insert(Entry {
-            config,
-            session,
-            counters: SessionCounters::default(),
-            enabled: false,
-            path_downed: false,
-            ifindex: None,
-            armed: None,
-            pending: None,
-        });
+        let slot = self.table.insert(Entry::new(config, session));
         Ok(self.handle_of(slot))
     }
 

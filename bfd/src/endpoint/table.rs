@@ -39,6 +39,22 @@ pub struct Entry {
     pub pending: Option<Pending>,
 }
 
+impl Entry {
+    /// A new session's entry: path down, no deadline, nothing owed.
+    pub fn new(config: SessionConfig, session: Session) -> Entry {
+        Entry {
+            config,
+            session,
+            counters: SessionCounters::default(),
+            enabled: false,
+            path_downed: false,
+            ifindex: None,
+            armed: None,
+            pending: None,
+        }
+    }
+}
+
 #[derive(Debug, Default)]
 struct Slot {
     generation: u32,
@@ -313,16 +329,10 @@ mod tests {
 
     fn entry(k: SessionKey, discr: u32) -> Entry {
         let now = Instant::now();
-        Entry {
-            config: SessionConfig::new(k, Default::default()),
-            session: Session::new(discr, Default::default(), 1, now),
-            counters: SessionCounters::default(),
-            enabled: false,
-            path_downed: false,
-            ifindex: None,
-            armed: None,
-            pending: None,
-        }
+        Entry::new(
+            SessionConfig::new(k, Default::default()),
+            Session::new(discr, Default::default(), 1, now),
+        )
     }
 
     #[test]
