@@ -184,6 +184,12 @@ pub fn parse_sessions(text: &str) -> Result<Vec<BirdSession>, String> {
     Ok(out)
 }
 
+/// Lines of a BIRD log saying the session to `addr` changed state.
+pub fn count_state_changes(log: &str, addr: IpAddr) -> usize {
+    let needle = format!("Session to {addr} changed state");
+    log.lines().filter(|l| l.contains(&needle)).count()
+}
+
 pub struct BirdRouter {
     name: String,
     dir: PathBuf,
@@ -260,6 +266,16 @@ impl BirdRouter {
             .ok_or_else(|| format!("{}: no BFD session to {addr} in {all:?}", self.name))
     }
 
+    /// How many state changes BIRD has logged for the session to `addr`: a
+    /// flap marker that does not depend on the one-millisecond jitter of the
+    /// `since` column (BIRD turns its monotonic clock into wall time anew on
+    /// each `show`).
+    pub fn state_changes(&self, addr: IpAddr) -> Result<usize, String> {
+        let log = std::fs::read_to_string(self.dir.join("bird.log"))
+            .map_err(|e| format!("{}: bird.log: {e}", self.name))?;
+        Ok(count_state_changes(&log, addr))
+    }
+
     /// Rewrites the config and applies it in place with `birdc configure`.
     pub fn reconfigure(&self, conf: &BirdBfd) {
         self.write_conf(conf);
@@ -303,6 +319,18 @@ mod tests {
         assert_eq!(s[0].interval, 0.2);
         assert_eq!(s[1].state, "Down");
         assert!(parse_sessions("10.0.0.1 x Up").is_err());
+    }
+
+    #[test]
+    fn counts_state_changes_per_session() {
+        let log = "x <TRACE> bfd1: Session to 10.0.0.1 changed state from Down to Up\n\
+                   x <TRACE> bfd1: Session to 10.0.0.10 changed state from Down to Up\n\
+                   x <TRACE> bfd1: Session to 10.0.0.1 reconfigured\n\
+                   x <TRACE> bfd1: Session to 10.0.0.1 changed state from Up to Down\n";
+        let a: IpAddr = "10.0.0.1".parse().unwrap();
+        assert_eq!(count_state_changes(log, a), 2);
+        assert_eq!(count_state_changes(log, "10.0.0.10".parse().unwrap()), 1);
+        assert_eq!(count_state_changes(log, "10.0.0.2".parse().unwrap()), 0);
     }
 
     #[test]

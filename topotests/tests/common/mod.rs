@@ -263,7 +263,7 @@ impl Remote {
                     .ok_or(format!("no counters for {a}"))?;
                 Ok(format!("up={} down={}", c.session_up, c.session_down))
             }
-            Remote::Bird { router, .. } => Ok(router.session(a)?.since),
+            Remote::Bird { router, .. } => Ok(format!("changes={}", router.state_changes(a)?)),
         }
     }
 
