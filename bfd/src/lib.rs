@@ -6,6 +6,7 @@
 //! drives it over its data paths.
 
 pub mod auth;
+pub mod echo;
 pub mod endpoint;
 pub mod key;
 pub mod packet;

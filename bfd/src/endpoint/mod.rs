@@ -11,6 +11,7 @@
 //! every data path — kernel UDP, echo, AF_XDP, a distributed data plane —
 //! drives the same code.
 
+mod echo;
 mod events;
 mod lateness;
 mod receive;
@@ -19,6 +20,7 @@ mod table;
 mod tests;
 mod timers;
 
+pub use echo::{EchoCounters, EchoMeta, EchoTransmit, EchoVerdict};
 pub use events::Event;
 pub use lateness::{LatenessStats, LATENESS_BOUNDS_US};
 pub use receive::RxMeta;
@@ -65,6 +67,8 @@ pub struct SessionCounters {
     pub control_output: u64,
     pub session_up: u64,
     pub session_down: u64,
+    pub echo_input: u64,
+    pub echo_output: u64,
 }
 
 /// One packet to send: `bytes()` for the session `handle`, on its path.
@@ -134,6 +138,9 @@ pub struct Endpoint {
     drops: RxDrops,
     events: EventQueue,
     transmits: VecDeque<Transmit>,
+    /// Echo packets to send (`echo.rs`).
+    echoes: VecDeque<EchoTransmit>,
+    echo_counters: EchoCounters,
     /// Interface names by index, for demultiplexing by key.
     ifnames: HashMap<u32, String>,
     lateness: LatenessStats,
@@ -155,6 +162,8 @@ impl Endpoint {
             drops: RxDrops::default(),
             events: EventQueue::new(config.event_capacity),
             transmits: VecDeque::new(),
+            echoes: VecDeque::new(),
+            echo_counters: EchoCounters::default(),
             ifnames: HashMap::new(),
             lateness: LatenessStats::default(),
         }
@@ -171,6 +180,8 @@ impl Endpoint {
         now: Instant,
     ) -> Result<Handle, AuthKeyError> {
         config.params.auth = config.auth.is_some();
+        // RFC 5883 §3: no echo over multiple hops.
+        config.params.echo_mode &= !config.key.multihop;
         if let Some(slot) = self.table.by_key(&config.key) {
             let auth_changed = self
                 .table
@@ -258,6 +269,8 @@ impl Endpoint {
         if let Some(e) = self.live(h).and_then(|s| self.table.get_mut(s)) {
             e.counters.control_input = 0;
             e.counters.control_output = 0;
+            e.counters.echo_input = 0;
+            e.counters.echo_output = 0;
         }
     }
 
@@ -500,6 +513,9 @@ impl Endpoint {
             let t = push_transmit(&mut self.transmits, h);
             t.len = e.session.transmit(now, &mut t.buf);
         }
+        if actions.echo_transmit && e.enabled {
+            self.queue_echo(slot);
+        }
         self.rearm(slot);
     }
 
@@ -533,6 +549,12 @@ fn push_transmit(q: &mut VecDeque<Transmit>, h: Handle) -> &mut Transmit {
     });
     let last = q.len() - 1;
     &mut q[last]
+}
+
+/// Queue an echo packet (its own function so the queue's growth policy
+/// stays in one place with `push_transmit`'s).
+fn push_transmit_echo(q: &mut VecDeque<EchoTransmit>, t: EchoTransmit) {
+    q.push_back(t);
 }
 
 fn event(h: Handle, e: &Entry, from: State, to: State, diag: Diag) -> Event {

@@ -106,6 +106,10 @@ pub fn receive(
         return None;
     }
     e.counters.control_input += 1;
+    if !meta.multihop {
+        e.echo_local = meta.dst;
+        e.echo_ifindex = Some(meta.ifindex);
+    }
     // §6.8.6 from "Set bfd.RemoteDiscr" on: the session's state machine.
     Some((slot, e.session.handle_rx(&pkt, now)))
 }

@@ -33,6 +33,10 @@ pub struct Entry {
     /// Interface index the session is bound to (single-hop with interface):
     /// a packet for it must arrive there.
     pub ifindex: Option<u32>,
+    /// Our address and the interface the peer's single-hop packets last
+    /// arrived with: where echo packets go (FRR learns them the same way).
+    pub echo_local: Option<IpAddr>,
+    pub echo_ifindex: Option<u32>,
     /// Deadline currently in the timer heap (None = not armed).
     pub armed: Option<Instant>,
     /// State changes not yet handed out, coalesced (see `events.rs`).
@@ -49,6 +53,8 @@ impl Entry {
             enabled: false,
             path_downed: false,
             ifindex: None,
+            echo_local: None,
+            echo_ifindex: None,
             armed: None,
             pending: None,
         }
@@ -253,6 +259,17 @@ impl Table {
             }
         }
         best.map(|(_, s)| s)
+    }
+
+    /// A single-hop session with `peer` is on the wire and loops echo (its
+    /// Required Min Echo RX Interval is not zero, §6.4).
+    pub fn willing_to_loop(&self, peer: IpAddr) -> bool {
+        self.by_peer.get(&(peer, false)).is_some_and(|c| {
+            c.as_slice().iter().any(|&slot| {
+                self.get(slot)
+                    .is_some_and(|e| e.enabled && e.config.params.required_min_echo_rx != 0)
+            })
+        })
     }
 
     /// Slots of every live session (allocates; for commands, not packets).

@@ -29,6 +29,7 @@ use std::time::{Duration, Instant};
 use rand::rngs::SmallRng;
 use rand::{Rng, SeedableRng};
 
+mod echo;
 mod params;
 mod signing;
 
@@ -36,6 +37,7 @@ pub use params::{Actions, SessionParams, StateChange};
 
 use crate::auth::AuthState;
 use crate::packet::{ControlPacket, Diag, State, MIN_LEN, VERSION};
+use echo::EchoTimers;
 
 /// §6.8.3: bfd.DesiredMinTxInterval while not Up is at least one second; we
 /// advertise exactly that, and the same bfd.RequiredMinRxInterval (as FRR).
@@ -104,6 +106,8 @@ pub struct Session {
     /// §6.7: bfd.AuthType and its sequence state; boxed because most
     /// sessions have none and it is cold.
     auth: Option<Box<AuthState>>,
+    /// The echo function's timers (`echo.rs`).
+    echo: EchoTimers,
 }
 
 impl Session {
@@ -142,6 +146,7 @@ impl Session {
             last_state_change: now,
             rng: SmallRng::seed_from_u64(rng_seed),
             auth: None,
+            echo: EchoTimers::stopped(now),
         };
         if params.admin_down {
             s.session_state = State::AdminDown;
@@ -210,6 +215,9 @@ impl Session {
         }
         self.rx_detect = self.detection_time();
         self.reschedule_if_faster(old_interval, now);
+        // FRR re-evaluates echo on every Control packet: the peer may have
+        // changed its Required Min Echo RX Interval.
+        actions.echo_transmit = self.echo_sync(now);
         actions
     }
 
@@ -224,6 +232,19 @@ impl Session {
                 actions.state_change =
                     Some(self.set_state(State::Down, Diag::CONTROL_DETECTION_TIME_EXPIRED, now));
             }
+        }
+        if self.echo.running() && !self.path_is_down {
+            // §6.8.9 / FRR: none of our echo packets came back in time.
+            if now >= self.echo.deadline && self.detection_armed() {
+                actions.state_change =
+                    Some(self.set_state(State::Down, Diag::ECHO_FUNCTION_FAILED, now));
+            } else if now >= self.echo.next_tx {
+                actions.echo_transmit = true;
+                let interval = Duration::from_micros(u64::from(self.echo.tx_interval));
+                self.echo.next_tx = now + self.jittered(interval);
+            }
+        }
+        if let Some(last_rx) = self.last_rx {
             // §6.8.1: bfd.RemoteDiscr is zeroed after a Detection Time of
             // silence, in every state.
             if now >= last_rx + self.rx_detect && self.remote_discr != 0 {
@@ -255,6 +276,10 @@ impl Session {
         };
         if self.periodic_tx_allowed() {
             consider(self.next_tx);
+        }
+        if self.echo.running() && !self.path_is_down {
+            consider(self.echo.next_tx);
+            consider(self.echo.deadline);
         }
         if let Some(last_rx) = self.last_rx {
             if self.detection_armed() {
@@ -328,7 +353,58 @@ impl Session {
             actions.transmit = true;
         }
         self.reschedule_if_faster(old_interval, now);
+        if !params.echo_mode {
+            self.echo.stop();
+        }
+        actions.echo_transmit = self.echo_sync(now);
         actions
+    }
+
+    /// One of our own echo packets came back: push echo detection out.
+    /// False (and nothing changes) when echo is not running, as FRR drops
+    /// such packets.
+    pub fn echo_received(&mut self, now: Instant) -> bool {
+        if !self.echo.running() || self.path_is_down {
+            return false;
+        }
+        self.echo.rearm(self.remote_detect_mult, now);
+        true
+    }
+
+    /// The echo function is running (FRR's "echo active").
+    pub fn echo_active(&self) -> bool {
+        self.echo.running()
+    }
+
+    /// The echo transmit interval in force, µs (0 when echo is not running).
+    pub fn echo_tx_interval(&self) -> u32 {
+        self.echo.tx_interval
+    }
+
+    /// Start, retime or stop echo after the configuration or the peer's
+    /// values changed, as FRR's bfdd does; true when an echo packet is due
+    /// now (echo just started or its interval changed).
+    fn echo_sync(&mut self, now: Instant) -> bool {
+        if !self.params.echo_mode || self.session_state != State::Up || self.path_is_down {
+            return false;
+        }
+        // §6.8.9: a peer asking for no echo gets none.
+        if self.remote_required_min_echo_rx == 0 {
+            self.echo.stop();
+            return false;
+        }
+        // §6.8.9: never faster than the peer's Required Min Echo RX Interval.
+        let interval = self
+            .remote_required_min_echo_rx
+            .max(self.params.desired_min_echo_tx)
+            .max(1);
+        if self.echo.running() && self.echo.tx_interval == interval {
+            return false;
+        }
+        self.echo.start(interval, self.remote_detect_mult, now);
+        let first = Duration::from_micros(u64::from(interval));
+        self.echo.next_tx = now + self.jittered(first);
+        true
     }
 
     /// The path (interface/address) went away: Down with diag Path Down, silent.
@@ -445,6 +521,9 @@ impl Session {
         self.session_state = to;
         self.local_diag = diag;
         self.last_state_change = now;
+        if to != State::Up {
+            self.echo.stop();
+        }
         if self.sync_timers(from != State::Up && to == State::Up) {
             // The poll announcing the configured rate goes out with the next
             // packet, which the caller sends at once.

@@ -12,6 +12,10 @@ pub struct SessionParams {
     pub desired_min_tx: u32,
     pub required_min_rx: u32,
     pub required_min_echo_rx: u32,
+    /// FRR's `echo transmit-interval`: the fastest we want to send echo, µs.
+    pub desired_min_echo_tx: u32,
+    /// FRR's `echo-mode`: run the echo function once Up (§6.4).
+    pub echo_mode: bool,
     pub detect_mult: u8,
     /// §6.1 passive role: do not transmit until a packet from the peer arrives.
     pub passive: bool,
@@ -30,6 +34,8 @@ impl Default for SessionParams {
             desired_min_tx: 300_000,
             required_min_rx: 300_000,
             required_min_echo_rx: 50_000,
+            desired_min_echo_tx: 50_000,
+            echo_mode: false,
             detect_mult: 3,
             passive: false,
             admin_down: false,
@@ -56,4 +62,6 @@ pub struct Actions {
     /// No packet for twice the detection time (§6.8.1): the session reset
     /// bfd.AuthSeqKnown (it already reset bfd.RemoteDiscr).
     pub reset_auth_seq: bool,
+    /// Send one echo packet now (§6.8.9).
+    pub echo_transmit: bool,
 }

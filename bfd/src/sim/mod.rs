@@ -12,11 +12,12 @@
 //! (`events`), so a test asserts on timing and state sequences. The same
 //! seeds and calls give the same run; nothing here reads a clock or a socket.
 
+mod echo;
 mod link;
 
 pub use link::{Fate, LinkConfig, LinkStats, WirePacket};
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::net::IpAddr;
 use std::time::{Duration, Instant};
 
@@ -54,6 +55,8 @@ struct InFlight {
     meta: RxMeta,
     len: usize,
     buf: [u8; MAX_LEN],
+    /// An echo packet on one of its two legs (`echo.rs`), not Control.
+    echo: Option<echo::EchoLeg>,
 }
 
 /// Where a session's packets go: (source, destination, multihop).
@@ -87,6 +90,8 @@ pub struct Sim {
     events: Vec<SimEvent>,
     wire: Vec<WirePacket>,
     steps_now: u32,
+    /// Directed address pairs that drop echo packets only.
+    echo_cuts: HashSet<(IpAddr, IpAddr)>,
 }
 
 impl Sim {
@@ -105,6 +110,7 @@ impl Sim {
             events: Vec::new(),
             wire: Vec::new(),
             steps_now: 0,
+            echo_cuts: HashSet::new(),
         }
     }
 
@@ -352,6 +358,10 @@ impl Sim {
                 break;
             }
             let p = entry.remove();
+            if let Some(leg) = p.echo {
+                self.echo_arrives(&p, leg);
+                continue;
+            }
             let ep = &mut self.nodes[p.to.0].endpoint;
             ep.handle_datagram(now, &p.meta, &p.buf[..p.len]);
         }
@@ -385,6 +395,7 @@ impl Sim {
                 };
                 self.send(NodeId(i), t.handle, route, t.bytes());
             }
+            self.flush_echoes(NodeId(i));
             if !self.nodes[i].hold_events {
                 while let Some(event) = self.nodes[i].endpoint.poll_event() {
                     self.events.push(SimEvent {
@@ -422,7 +433,13 @@ impl Sim {
             };
             for _ in 0..copies {
                 self.seq += 1;
-                let p = InFlight { to, meta, len, buf };
+                let p = InFlight {
+                    to,
+                    meta,
+                    len,
+                    buf,
+                    echo: None,
+                };
                 self.in_flight.insert((at, self.seq), p);
             }
         }
