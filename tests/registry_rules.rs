@@ -98,7 +98,7 @@ fn first_register_creates_dynamic_session_with_default_timers() {
     assert_eq!(s.params.required_min_rx, 300_000);
     assert_eq!(s.params.detect_mult, 3);
     assert!(!s.params.control_plane_independent);
-    assert!(!s.echo_mode && !s.params.passive && !s.params.admin_down);
+    assert!(!s.params.echo_mode && !s.params.passive && !s.params.admin_down);
     // Immediate status reply with the current state (a new session: Down).
     assert_eq!(
         out.events,

@@ -72,6 +72,8 @@ fn session_spec(cfg: &Config, p: &PeerConfig) -> SessionSpec {
         desired_min_tx: pick!(transmit_interval_ms) * MS,
         required_min_rx: pick!(receive_interval_ms) * MS,
         required_min_echo_rx: echo_rx_ms * MS,
+        desired_min_echo_tx: echo_tx_ms * MS,
+        echo_mode,
         detect_mult: pick!(detect_multiplier),
         passive: pick!(passive_mode),
         admin_down: pick!(shutdown),
@@ -90,7 +92,5 @@ fn session_spec(cfg: &Config, p: &PeerConfig) -> SessionSpec {
         auth,
         minimum_ttl,
         configured: true,
-        echo_mode,
-        echo_transmit_interval: echo_tx_ms * MS,
     }
 }

@@ -860,8 +860,8 @@ fn session_spec_mapping_without_profile() {
     assert_eq!(s.params.required_min_echo_rx, 0);
     assert!(s.params.passive && s.params.admin_down && !s.params.auth);
     assert!(!s.params.control_plane_independent);
-    assert!(s.echo_mode);
-    assert_eq!(s.echo_transmit_interval, 60_000);
+    assert!(s.params.echo_mode);
+    assert_eq!(s.params.desired_min_echo_tx, 60_000);
     assert_eq!(s.minimum_ttl, 254);
     assert!(s.configured);
     assert_eq!(s.auth, None);
@@ -886,15 +886,15 @@ fn profile_values_apply_where_peer_has_defaults() {
     assert_eq!(s.params.desired_min_tx, 100_000);
     assert_eq!(s.params.required_min_rx, 110_000);
     assert!(s.params.admin_down && s.params.passive);
-    assert!(s.echo_mode);
-    assert_eq!(s.echo_transmit_interval, 20_000);
+    assert!(s.params.echo_mode);
+    assert_eq!(s.params.desired_min_echo_tx, 20_000);
     assert_eq!(s.params.required_min_echo_rx, 30_000);
     assert_eq!(s.minimum_ttl, 254, "min-ttl is multihop only");
     let m = spec_for(&c, "192.0.2.3");
     assert_eq!(m.params.detect_mult, 5);
     assert_eq!(m.minimum_ttl, 100);
-    assert!(!m.echo_mode, "echo is single-hop only");
-    assert_eq!(m.echo_transmit_interval, 50_000);
+    assert!(!m.params.echo_mode, "echo is single-hop only");
+    assert_eq!(m.params.desired_min_echo_tx, 50_000);
     assert_eq!(m.params.required_min_echo_rx, 50_000);
 }
 

@@ -99,8 +99,22 @@ impl Core {
             ("notify_flushed", ep.events_flushed),
             ("rx_backlog", p.rx_backlog),
         ];
+        let e = self.ep.echo_counters();
+        let echo = [
+            ("echo_reflected", e.reflected),
+            ("echo_not_reflected", e.not_reflected),
+            ("echo_foreign", e.foreign),
+            ("echo_bad_ttl", e.bad_ttl),
+            ("echo_malformed", e.malformed + p.echo.rx_bad_frame),
+            ("echo_no_session", e.no_session),
+            ("echo_inactive", e.inactive),
+            ("echo_tx_no_mac", p.echo.tx_no_mac),
+            ("echo_tx_no_socket", p.echo.tx_no_socket),
+            ("echo_tx_error", p.echo.tx_errors),
+            ("echo_socket_error", p.echo.socket_errors),
+        ];
         EngineCounters {
-            by_reason: ep.rx_errors.iter().chain(rest).collect(),
+            by_reason: ep.rx_errors.iter().chain(rest).chain(echo).collect(),
         }
     }
 
@@ -122,8 +136,8 @@ impl Core {
             counters: SessionCounters {
                 control_input: s.counters.control_input,
                 control_output: s.counters.control_output,
-                echo_input: 0,
-                echo_output: 0,
+                echo_input: s.counters.echo_input,
+                echo_output: s.counters.echo_output,
                 session_up: s.counters.session_up,
                 session_down: s.counters.session_down,
             },

@@ -86,11 +86,16 @@ impl Core {
         self.drain_events();
     }
 
-    /// Send every packet the endpoint queued.
+    /// Send every packet the endpoint queued, Control and echo.
     pub fn flush_transmits(&mut self) {
         while let Some(t) = self.ep.poll_transmit() {
             if self.path.send(&t, &mut self.stats.tx) {
                 self.ep.transmitted(t.handle);
+            }
+        }
+        while let Some(e) = self.ep.poll_echo() {
+            if self.path.send_echo(&e) {
+                self.ep.echo_transmitted(e.handle);
             }
         }
     }

@@ -27,6 +27,7 @@
 pub mod bench;
 mod commands;
 mod core;
+mod echo;
 mod links;
 pub mod path;
 mod sockets;

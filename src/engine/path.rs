@@ -3,12 +3,14 @@
 //! packets: it feeds what it receives to the `bfd::Endpoint`, sends the
 //! packets the endpoint hands out, and tells the endpoint when a session's
 //! path comes and goes (`path_up`/`path_down`). The kernel UDP sockets of
-//! RFC 5881/5883 (`udp.rs`) are the first implementation; per-VRF sockets,
-//! echo, AF_XDP and FRR's distributed data plane are the next.
+//! RFC 5881/5883 (`udp.rs`, with the echo sockets of `echo/`) are the first
+//! implementation; per-VRF sockets, AF_XDP and FRR's distributed data plane
+//! are the next.
 
 use std::os::fd::RawFd;
 use std::time::Instant;
 
+use bfd::endpoint::EchoTransmit;
 use bfd::{Endpoint, Handle, Transmit};
 
 use super::{EngineStats, HandlerStats, LinkInfo};
@@ -26,6 +28,8 @@ pub struct PathCounters {
     /// Loop turns that left packets queued (the per-turn read cap was
     /// reached): the engine is behind its receive load.
     pub rx_backlog: u64,
+    /// The echo path's own failures.
+    pub echo: super::echo::EchoPathCounters,
 }
 
 /// One way packets reach the wire (see the module doc).
@@ -47,6 +51,10 @@ pub trait DataPath: Send {
     /// Send one of the endpoint's packets on its session's path (timing it
     /// in `stats`); whether it went out. Failures are counted here.
     fn send(&mut self, t: &Transmit, stats: &mut HandlerStats) -> bool;
+
+    /// Send one echo packet (RFC 5881 §4); whether it went out. Failures
+    /// are counted here.
+    fn send_echo(&mut self, e: &EchoTransmit) -> bool;
 
     /// The set of interfaces now: re-evaluate every session's path.
     fn set_links(&mut self, links: Vec<LinkInfo>, ep: &mut Endpoint, now: Instant);

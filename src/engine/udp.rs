@@ -14,9 +14,11 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::os::fd::{AsRawFd, RawFd};
 use std::time::{Duration, Instant};
 
+use bfd::endpoint::EchoTransmit;
 use bfd::{Endpoint, Handle, SessionKey, Transmit};
 use tracing::{debug, warn};
 
+use super::echo::EchoPath;
 use super::links::{readiness, LinkTable};
 use super::path::{DataPath, PathCounters};
 use super::sockets::{self, Listener, RxBatch, PORT_MULTIHOP, PORT_SINGLE_HOP, RX_BATCH};
@@ -111,6 +113,8 @@ pub struct KernelUdp {
     counters: PathCounters,
     /// Receive buffer size last requested for the listeners.
     rcvbuf_sized: usize,
+    /// The echo sockets (IPv4 packet socket, IPv6 UDP 3785).
+    echo: EchoPath,
 }
 
 impl KernelUdp {
@@ -136,6 +140,7 @@ impl KernelUdp {
             }
         }
         let mut path = KernelUdp::with_listeners(listeners);
+        path.echo = EchoPath::open(!opts.no_ipv6);
         path.size_for(0);
         Ok(path)
     }
@@ -155,6 +160,7 @@ impl KernelUdp {
             retry_open_at: None,
             counters: PathCounters::default(),
             rcvbuf_sized: 0,
+            echo: EchoPath::default(),
         }
     }
 
@@ -221,11 +227,13 @@ impl KernelUdp {
 
 impl DataPath for KernelUdp {
     fn fds(&self) -> Vec<RawFd> {
-        self.listeners.iter().map(|l| l.sock.as_raw_fd()).collect()
+        let listeners = self.listeners.iter().map(|l| l.sock.as_raw_fd());
+        listeners.chain(self.echo.fds()).collect()
     }
 
     fn receive(&mut self, i: usize, ep: &mut Endpoint, stats: &mut EngineStats) {
         let Some(l) = self.listeners.get(i) else {
+            self.echo.receive(i - self.listeners.len(), ep);
             return;
         };
         let fd = l.sock.as_raw_fd();
@@ -321,7 +329,12 @@ impl DataPath for KernelUdp {
         }
     }
 
+    fn send_echo(&mut self, e: &EchoTransmit) -> bool {
+        self.echo.send(e)
+    }
+
     fn set_links(&mut self, links: Vec<LinkInfo>, ep: &mut Endpoint, now: Instant) {
+        self.echo.set_links(&links);
         self.links = Some(LinkTable::new(links));
         for h in self.handles() {
             self.refresh(h, ep, now);
@@ -356,7 +369,10 @@ impl DataPath for KernelUdp {
     }
 
     fn counters(&self) -> PathCounters {
-        self.counters
+        PathCounters {
+            echo: self.echo.counters(),
+            ..self.counters
+        }
     }
 
     fn as_any(&self) -> &dyn std::any::Any {

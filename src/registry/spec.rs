@@ -20,14 +20,11 @@ pub struct SessionSpec {
     pub minimum_ttl: u8,
     /// Shown as "Peer Type: configured" (true) or "dynamic".
     pub configured: bool,
-    /// Echo settings are kept for display; echo itself is a later issue.
-    pub echo_mode: bool,
-    pub echo_transmit_interval: u32,
 }
 
 impl SessionSpec {
     /// A configured session for `key` with `params` and the defaults for
-    /// the rest: no authentication, minimum TTL 254, echo off (50 ms).
+    /// the rest: no authentication, minimum TTL 254.
     pub fn new(key: SessionKey, params: SessionParams) -> SessionSpec {
         SessionSpec {
             key,
@@ -35,8 +32,6 @@ impl SessionSpec {
             auth: None,
             minimum_ttl: 254,
             configured: true,
-            echo_mode: false,
-            echo_transmit_interval: 50_000,
         }
     }
 
@@ -51,7 +46,7 @@ impl SessionSpec {
     }
 
     /// The spec the engine's `config` stands for when the registry knows no
-    /// more of it: configured, echo off.
+    /// more of it: configured.
     pub fn from_config(config: SessionConfig) -> SessionSpec {
         SessionSpec {
             auth: config.auth,
@@ -109,8 +104,6 @@ pub(super) fn placeholder_spec(key: &SessionKey) -> SessionSpec {
         auth: None,
         minimum_ttl: config::DEFAULT_MINIMUM_TTL,
         configured: false,
-        echo_mode: false,
-        echo_transmit_interval: config::DEFAULT_ECHO_INTERVAL_MS * MS,
     }
 }
 
@@ -124,8 +117,8 @@ pub(super) fn settings_of(spec: &SessionSpec) -> Settings {
         transmit_interval_ms: p.desired_min_tx / MS,
         shutdown: p.admin_down,
         passive_mode: p.passive,
-        echo_mode: spec.echo_mode,
-        echo_transmit_interval_ms: spec.echo_transmit_interval / MS,
+        echo_mode: p.echo_mode,
+        echo_transmit_interval_ms: p.desired_min_echo_tx / MS,
         echo_receive_interval_ms: p.required_min_echo_rx / MS,
         minimum_ttl: spec.minimum_ttl,
         auth: spec.auth.as_ref().map(|a| config::AuthConfig {

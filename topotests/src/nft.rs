@@ -8,39 +8,50 @@ use crate::netns::Netns;
 const CUT_TABLE: &str = "bfrs_cut";
 const COUNT_TABLE: &str = "bfrs_count";
 const FLAG_TABLE: &str = "bfrs_flags";
+const ECHO_CUT_TABLE: &str = "bfrs_echo_cut";
 
 /// An active cut; [`NftCut::restore`] (or drop) lifts it.
 pub struct NftCut {
     ns: String,
+    table: &'static str,
     active: bool,
 }
 
 impl NftCut {
     /// Drops BFD control packets in and out of `ns` from now on.
     pub fn cut(ns: &Netns) -> NftCut {
-        NftCut::load(ns, &["input", "output"])
+        NftCut::load(ns, CUT_TABLE, &["input", "output"], "3784, 4784")
+    }
+
+    /// Drops BFD echo (UDP 3785) into, through and out of `ns`, Control
+    /// packets still pass: IPv4 echo that `ns` would loop back in its
+    /// forwarding plane and IPv6 echo its daemon would reflect both die here.
+    pub fn cut_echo(ns: &Netns) -> NftCut {
+        NftCut::load(ns, ECHO_CUT_TABLE, &["input", "forward", "output"], "3785")
     }
 
     /// Drops BFD control packets sent from `ns` only: the other side still
     /// hears this one, this one never hears back (a one-way cut).
     pub fn cut_output(ns: &Netns) -> NftCut {
-        NftCut::load(ns, &["output"])
+        NftCut::load(ns, CUT_TABLE, &["output"], "3784, 4784")
     }
 
-    /// One chain per netfilter hook in `hooks`, each dropping BFD control.
-    fn load(ns: &Netns, hooks: &[&str]) -> NftCut {
+    /// Table `table` with one chain per netfilter hook in `hooks`, each
+    /// dropping UDP to `ports`.
+    fn load(ns: &Netns, table: &'static str, hooks: &[&str], ports: &str) -> NftCut {
         let chains: String = hooks
             .iter()
             .map(|h| {
                 format!(
                     "chain {h} {{ type filter hook {h} priority -10; \
-                     udp dport {{ 3784, 4784 }} drop; }}\n"
+                     udp dport {{ {ports} }} drop; }}\n"
                 )
             })
             .collect();
-        nft_load(ns, &format!("table inet {CUT_TABLE} {{\n{chains}}}\n"));
+        nft_load(ns, &format!("table inet {table} {{\n{chains}}}\n"));
         NftCut {
             ns: ns.name().to_string(),
+            table,
             active: true,
         }
     }
@@ -50,7 +61,7 @@ impl NftCut {
         if self.active {
             self.active = false;
             crate::cmd::must(&[
-                "ip", "netns", "exec", &self.ns, "nft", "delete", "table", "inet", CUT_TABLE,
+                "ip", "netns", "exec", &self.ns, "nft", "delete", "table", "inet", self.table,
             ]);
         }
     }
@@ -61,7 +72,7 @@ impl Drop for NftCut {
         if self.active {
             self.active = false;
             let _ = crate::cmd::run(&[
-                "ip", "netns", "exec", &self.ns, "nft", "delete", "table", "inet", CUT_TABLE,
+                "ip", "netns", "exec", &self.ns, "nft", "delete", "table", "inet", self.table,
             ]);
         }
     }

@@ -35,7 +35,7 @@ pub fn session_info(snap: &PeerSnapshot, label: Option<String>) -> ControlSessio
         receive_interval_ms: ms(p.required_min_rx),
         transmit_interval_ms: ms(p.desired_min_tx),
         echo_receive_interval_ms: ms(p.required_min_echo_rx),
-        echo_transmit_interval_ms: ms(snap.spec.echo_transmit_interval),
+        echo_transmit_interval_ms: ms(snap.spec.params.desired_min_echo_tx),
         remote_detect_mult: if heard {
             snap.session.remote_detect_mult
         } else {
@@ -52,7 +52,7 @@ pub fn session_info(snap: &PeerSnapshot, label: Option<String>) -> ControlSessio
             1000
         },
         remote_echo_receive_interval_ms: ms(snap.session.remote_required_min_echo_rx),
-        echo_mode: snap.spec.echo_mode,
+        echo_mode: snap.spec.params.echo_mode,
         shutdown: p.admin_down,
     }
 }
@@ -72,8 +72,6 @@ pub fn spec_for_add(
             auth: None,
             minimum_ttl: DEFAULT_MINIMUM_TTL,
             configured: false,
-            echo_mode: false,
-            echo_transmit_interval: 50_000,
         },
     };
     if let Some(m) = req.detect_mult {
@@ -92,9 +90,9 @@ pub fn spec_for_add(
         spec.params.required_min_echo_rx = interval("echo-receive-interval", v, true)?;
     }
     if let Some(v) = req.echo_transmit_interval_ms {
-        spec.echo_transmit_interval = interval("echo-transmit-interval", v, false)?;
+        spec.params.desired_min_echo_tx = interval("echo-transmit-interval", v, false)?;
     }
-    spec.echo_mode = req.echo_mode;
+    spec.params.echo_mode = req.echo_mode;
     spec.params.admin_down = req.shutdown;
     Ok(spec)
 }
@@ -108,8 +106,8 @@ pub fn settings_of(spec: &SessionSpec) -> Settings {
         transmit_interval_ms: p.desired_min_tx / 1000,
         shutdown: p.admin_down,
         passive_mode: p.passive,
-        echo_mode: spec.echo_mode,
-        echo_transmit_interval_ms: spec.echo_transmit_interval / 1000,
+        echo_mode: p.echo_mode,
+        echo_transmit_interval_ms: p.desired_min_echo_tx / 1000,
         echo_receive_interval_ms: p.required_min_echo_rx / 1000,
         minimum_ttl: spec.minimum_ttl,
         ..Settings::default()

@@ -42,8 +42,8 @@ pub fn peer_status(s: &PeerSnapshot) -> PeerStatus {
         receive_interval: p.required_min_rx,
         transmit_interval: p.desired_min_tx,
         echo_receive_interval: p.required_min_echo_rx,
-        echo_transmit_interval: spec.echo_transmit_interval,
-        echo_mode: spec.echo_mode,
+        echo_transmit_interval: spec.params.desired_min_echo_tx,
+        echo_mode: spec.params.echo_mode,
         remote_detect_mult: s.session.remote_detect_mult,
         remote_receive_interval: s.session.remote_required_min_rx,
         remote_transmit_interval: s.session.remote_desired_min_tx,
@@ -83,13 +83,13 @@ mod tests {
                 required_min_echo_rx: 60_000,
                 detect_mult: 5,
                 passive: true,
+                echo_mode: true,
+                desired_min_echo_tx: 70_000,
                 ..SessionParams::default()
             },
             auth: None,
             minimum_ttl: 250,
             configured: true,
-            echo_mode: true,
-            echo_transmit_interval: 70_000,
         };
         PeerSnapshot {
             session: SessionSnapshot {
