@@ -196,6 +196,30 @@ mod tests {
     }
 
     #[test]
+    fn random_bytes_never_panic() {
+        use rand::{Rng, SeedableRng};
+        let mut rng = rand::rngs::SmallRng::seed_from_u64(5);
+        let good = frame();
+        for i in 0..20_000 {
+            // Half random noise, half our frame with a few bytes flipped.
+            let mut b: Vec<u8> = if i % 2 == 0 {
+                (0..rng.gen_range(0..80)).map(|_| rng.gen()).collect()
+            } else {
+                good.to_vec()
+            };
+            for _ in 0..rng.gen_range(0..4) {
+                if !b.is_empty() {
+                    let k = rng.gen_range(0..b.len());
+                    b[k] = rng.gen();
+                }
+            }
+            if let Ok(e) = parse_ipv4_frame(&b) {
+                assert!(e.payload.len() <= b.len());
+            }
+        }
+    }
+
+    #[test]
     fn rfc1071_example() {
         // RFC 1071 §3 example words sum to 0xddf2 (checksum 0x220d).
         let b = [0x00, 0x01, 0xf2, 0x03, 0xf4, 0xf5, 0xf6, 0xf7];
