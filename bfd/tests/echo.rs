@@ -71,6 +71,14 @@ fn echo_runs_once_up_at_the_slower_of_both_intervals() {
         // Every one came back (1 ms link each way, no loss).
         let back = s.counters.echo_input;
         assert!(out - back <= 1, "{local}: {out} sent, {back} back");
+        // Round trips: IPv4 only (as FRR), 2 ms over the 1 ms links; FRR's
+        // minimum starts from 1000 µs.
+        let want = if local.is_ipv4() {
+            (1000, 2000, 2000)
+        } else {
+            (0, 0, 0)
+        };
+        assert_eq!(s.rtt_us, want, "{local}");
         // B never runs echo: it was not configured to.
         let sb = p.sim.session(p.b, p.hb);
         assert_eq!(sb.counters.echo_output, 0);
@@ -97,6 +105,8 @@ fn echo_only_cut_takes_the_session_down_with_diag_2() {
             .all(|e| e.event.diag == Diag::ECHO_FUNCTION_FAILED));
         assert_eq!(evs[0].transition(), (State::Up, State::Down));
         assert_eq!(evs[0].event.diag, Diag::ECHO_FUNCTION_FAILED);
+        // Going Down forgot the round trips (nothing came back since).
+        assert_eq!(p.sim.session(p.a, p.ha).rtt_us, (0, 0, 0));
         // Peer's Detect Mult (3) x 50 ms after the last echo came back,
         // which was at most one jittered interval before the cut.
         let after = evs[0].at - cut;
@@ -175,7 +185,11 @@ fn echo_of_an_unknown_or_idle_session_is_counted_and_dropped() {
     let now = p.sim.now();
     let b_discr = p.sim.session(p.b, p.hb).session.local_discr();
     let ep = p.sim.endpoint_mut(p.b);
-    let looped = EchoMeta { src: B, ttl: 254 };
+    let looped = EchoMeta {
+        src: B,
+        ttl: 254,
+        rtt_us: None,
+    };
     // B runs no echo: its own discriminator comes back "inactive".
     let v = ep.handle_echo(now, &looped, &bfd::echo::encode(b_discr, (0, 0)));
     assert_eq!(v, EchoVerdict::Dropped);
@@ -183,7 +197,15 @@ fn echo_of_an_unknown_or_idle_session_is_counted_and_dropped() {
     assert_eq!(v, EchoVerdict::Dropped);
     let v = ep.handle_echo(now, &looped, &[1, 2, 3]);
     assert_eq!(v, EchoVerdict::Dropped);
-    let v = ep.handle_echo(now, &EchoMeta { src: B, ttl: 7 }, &[0; 24]);
+    let v = ep.handle_echo(
+        now,
+        &EchoMeta {
+            src: B,
+            ttl: 7,
+            rtt_us: None,
+        },
+        &[0; 24],
+    );
     assert_eq!(v, EchoVerdict::Dropped);
     let stranger = IpAddr::V6(Ipv6Addr::LOCALHOST);
     let v = ep.handle_echo(
@@ -191,6 +213,7 @@ fn echo_of_an_unknown_or_idle_session_is_counted_and_dropped() {
         &EchoMeta {
             src: stranger,
             ttl: 255,
+            rtt_us: None,
         },
         &[0; 24],
     );

@@ -29,7 +29,11 @@ fuzz_target!(|data: &[u8]| {
         IpAddr::V6(Ipv6Addr::LOCALHOST),
     ];
     for src in srcs {
-        let v = ep.handle_echo(Instant::now(), &EchoMeta { src, ttl }, data);
+        let v = ep.handle_echo(Instant::now(), &EchoMeta {
+                src,
+                ttl,
+                rtt_us: Some(ttl.into()),
+            }, data);
         // No session exists: nothing is ever reflected or accepted.
         assert_eq!(v, EchoVerdict::Dropped);
     }

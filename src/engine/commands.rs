@@ -142,6 +142,7 @@ impl Core {
                 session_down: s.counters.session_down,
             },
             enabled: s.enabled,
+            rtt_usec: s.rtt_us,
         }
     }
 }

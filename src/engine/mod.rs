@@ -88,6 +88,8 @@ pub struct SessionSnapshot {
     pub counters: SessionCounters,
     /// The session's interface/address is present (it is enabled on the wire).
     pub enabled: bool,
+    /// Echo round trip (min, avg, max), µs.
+    pub rtt_usec: (u32, u32, u32),
 }
 
 /// Default notification channel capacity. Fixed rather than sized by

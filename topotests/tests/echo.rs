@@ -59,6 +59,35 @@ fn configure_echo(vty: &Vtysh, peer_header: &str) {
     }
 }
 
+/// Number fields `keys` of the session to `peer` in `show bfd peers json`.
+fn peer_fields<const N: usize>(
+    vty: &Vtysh,
+    peer: IpAddr,
+    keys: [&str; N],
+) -> Result<[u64; N], String> {
+    let text = vty.run(&["show bfd peers json"])?;
+    let v = json::parse(&text).map_err(|e| format!("{e:?}"))?;
+    let o = v
+        .as_array()
+        .ok_or("not an array")?
+        .iter()
+        .find(|o| {
+            o.get("peer")
+                .and_then(json::Value::as_str)
+                .and_then(|s| s.parse::<IpAddr>().ok())
+                == Some(peer)
+        })
+        .ok_or(format!("no session to {peer}"))?;
+    let mut out = [0; N];
+    for (v, k) in out.iter_mut().zip(keys) {
+        *v = o
+            .get(k)
+            .and_then(json::Value::as_u64)
+            .ok_or(format!("no {k}"))?;
+    }
+    Ok(out)
+}
+
 fn forwarding_on(t: &Topo) {
     for ns in [&t.a, &t.b] {
         ns.exec(&["sysctl", "-qw", "net.ipv4.ip_forward=1"])
@@ -155,6 +184,18 @@ fn echo_case(kind: SubjectKind, subject_originates: bool, id: u8, name: &str) {
             b.0 - a.0
         );
     }
+    // Round trips are measured for IPv4 echo only (FRR's way).
+    for a in &peer_addrs {
+        let [min, avg, max] = peer_fields(vty, *a, ["rtt-min", "rtt-avg", "rtt-max"]).expect("rtt");
+        if a.is_ipv4() {
+            assert!(
+                max > 0 && min <= avg && avg <= max,
+                "{a}: rtt {min}/{avg}/{max}"
+            );
+        } else {
+            assert_eq!((min, avg, max), (0, 0, 0), "{a}: IPv6 echo has no rtt");
+        }
+    }
     // The side without echo-mode originates none.
     for a in &other_addrs {
         let c = echo_counters(other_vty, *a).expect("other side's counters");
@@ -237,4 +278,50 @@ fn rs_originates_echo_to_frr() {
 #[test]
 fn rs_loops_frr_echo() {
     echo_case(SubjectKind::BfddRs, false, 103, "e-rs-loop");
+}
+
+/// BIRD runs no echo and asks for none (Required Min Echo RX 0): bfdd-rs
+/// with echo-mode sends no echo and the sessions stay as they are.
+#[test]
+fn rs_echo_mode_against_bird_sends_none() {
+    let lab = Lab::new("e-rs-bird");
+    let t = Topo::new(104, 1);
+    forwarding_on(&t);
+    let sessions: Vec<Sess> = four_sessions(&t).into_iter().take(2).collect();
+    let peers: Vec<PeerConf> = default_subject_peers(&sessions, RemoteKind::Bird)
+        .into_iter()
+        .map(|p| p.timers(300, 300, 3))
+        .collect();
+    let subject = Subject::start(SubjectKind::BfddRs, &lab, &t, peers.clone());
+    let remote = Remote::start(RemoteKind::Bird, &lab, &t, &sessions, 300, 300, 3);
+    wait_all_up(&subject, &remote, &sessions);
+    for p in &peers {
+        configure_echo(subject.vty(), &p.header());
+    }
+    let before: Vec<_> = sessions
+        .iter()
+        .map(|s| echo_counters(subject.vty(), s.b).expect("counters"))
+        .collect();
+    hold_for(
+        "sessions Up with echo-mode against BIRD",
+        Duration::from_secs(3),
+        Duration::from_millis(50),
+        || {
+            subject.check_all(&sessions, |p| p.is_up())?;
+            remote.check_all(&sessions, |st| st == "up")
+        },
+    );
+    for (s, b) in sessions.iter().zip(&before) {
+        let [remote_echo_rx] =
+            peer_fields(subject.vty(), s.b, ["remote-echo-receive-interval"]).expect("session");
+        assert_eq!(remote_echo_rx, 0, "{}: BIRD asks for no echo", s.label);
+        let c = echo_counters(subject.vty(), s.b).expect("counters");
+        assert_eq!(
+            (c.0, c.1),
+            (0, 0),
+            "{}: echo with a peer that asks for none",
+            s.label
+        );
+        assert_eq!(c.2, b.2, "{}: went down", s.label);
+    }
 }

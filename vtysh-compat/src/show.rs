@@ -137,8 +137,9 @@ fn peer_block(out: &mut String, p: &PeerStatus) {
             "dynamic"
         }
     );
-    // RTT is measured only by IPv4 echo in FRR; bfdd-rs reports none.
-    out.push_str("\t\tRTT min/avg/max: 0/0/0 usec\n");
+    // Measured from IPv4 echo only, as FRR does.
+    let (min, avg, max) = p.rtt_usec;
+    let _ = writeln!(out, "\t\tRTT min/avg/max: {min}/{avg}/{max} usec");
     out.push_str("\t\tLocal timers:\n");
     let _ = writeln!(out, "\t\t\tDetect-multiplier: {}", p.detect_mult);
     let _ = writeln!(out, "\t\t\tReceive interval: {}ms", ms(p.receive_interval));
@@ -299,9 +300,9 @@ pub fn peer_json(p: &PeerStatus) -> Json {
         "remote-detect-multiplier",
         Json::UInt(p.remote_detect_mult.into()),
     );
-    o.push("rtt-min", Json::UInt(0));
-    o.push("rtt-avg", Json::UInt(0));
-    o.push("rtt-max", Json::UInt(0));
+    o.push("rtt-min", Json::UInt(p.rtt_usec.0.into()));
+    o.push("rtt-avg", Json::UInt(p.rtt_usec.1.into()));
+    o.push("rtt-max", Json::UInt(p.rtt_usec.2.into()));
     o
 }
 

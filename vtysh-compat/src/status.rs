@@ -53,6 +53,8 @@ pub struct PeerStatus {
     pub session_up: u64,
     pub session_down: u64,
     pub zebra_notifications: u64,
+    /// Echo round trip (min, avg, max), µs: FRR's "RTT min/avg/max".
+    pub rtt_usec: (u32, u32, u32),
 }
 
 impl PeerStatus {
@@ -95,6 +97,7 @@ impl PeerStatus {
             session_up: 0,
             session_down: 0,
             zebra_notifications: 0,
+            rtt_usec: (0, 0, 0),
         }
     }
 }

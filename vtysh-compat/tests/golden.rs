@@ -211,6 +211,7 @@ fn edge() -> PeerStatus {
         session_up: 5,
         session_down: 6,
         zebra_notifications: u64::MAX,
+        rtt_usec: (0, 0, 0),
     }
 }
 
@@ -357,4 +358,20 @@ fn time_and_diag_strings() {
             "unknown"
         ]
     );
+}
+
+/// The echo round trip shows in FRR's text and JSON forms.
+#[test]
+fn rtt_is_shown() {
+    let p = PeerStatus {
+        rtt_usec: (120, 250, 900),
+        ..PeerStatus::example()
+    };
+    assert!(
+        vtysh_compat::show::show_peer_text(&p).contains("\t\tRTT min/avg/max: 120/250/900 usec\n")
+    );
+    let j = vtysh_compat::show::peer_json(&p).to_pretty();
+    for field in ["\"rtt-min\":120", "\"rtt-avg\":250", "\"rtt-max\":900"] {
+        assert!(j.contains(field), "{field} in {j}");
+    }
 }

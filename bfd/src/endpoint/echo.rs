@@ -36,6 +36,43 @@ pub struct EchoMeta {
     pub src: IpAddr,
     /// TTL / hop limit as received.
     pub ttl: u8,
+    /// Round trip of one of our own echo packets, µs, when the data path
+    /// can tell (FRR measures IPv4 echo only).
+    pub rtt_us: Option<u32>,
+}
+
+/// Samples of echo round-trip time kept per session (FRR keeps 8).
+const RTT_SAMPLES: usize = 8;
+
+/// The last round trips of a session's echo, shown as FRR's "RTT
+/// min/avg/max"; cleared when the session goes Down, as FRR does.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RttSamples {
+    samples: [u32; RTT_SAMPLES],
+    next: u8,
+    valid: u8,
+}
+
+impl RttSamples {
+    pub fn push(&mut self, us: u32) {
+        self.samples[usize::from(self.next)] = us;
+        self.next = (self.next + 1) % RTT_SAMPLES as u8;
+        self.valid = (self.valid + 1).min(RTT_SAMPLES as u8);
+    }
+
+    /// (min, avg, max) in µs the way FRR's bfdd computes them: all zero
+    /// without samples; the minimum starts from 1000 µs (so a path slower
+    /// than 1 ms shows 1000), the maximum from the first slot.
+    pub fn summary(&self) -> (u32, u32, u32) {
+        if self.valid == 0 {
+            return (0, 0, 0);
+        }
+        let used = &self.samples[..usize::from(self.valid)];
+        let min = used.iter().copied().fold(1000, u32::min);
+        let max = used.iter().copied().fold(self.samples[0], u32::max);
+        let sum: u64 = used.iter().map(|&v| u64::from(v)).sum();
+        (min, (sum / u64::from(self.valid)) as u32, max)
+    }
 }
 
 /// What to do with it.
@@ -66,6 +103,29 @@ pub struct EchoCounters {
     pub no_session: u64,
     /// Its session does not run echo (any more).
     pub inactive: u64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::RttSamples;
+
+    #[test]
+    fn rtt_summary_as_frr_computes_it() {
+        let mut r = RttSamples::default();
+        assert_eq!(r.summary(), (0, 0, 0));
+        r.push(300);
+        r.push(500);
+        assert_eq!(r.summary(), (300, 400, 500));
+        // Slower than 1 ms everywhere: FRR's minimum stays at 1000.
+        let mut slow = RttSamples::default();
+        slow.push(4000);
+        assert_eq!(slow.summary(), (1000, 4000, 4000));
+        // Only the last 8 count.
+        for _ in 0..8 {
+            r.push(100);
+        }
+        assert_eq!(r.summary(), (100, 100, 100));
+    }
 }
 
 impl Endpoint {
@@ -99,7 +159,7 @@ impl Endpoint {
                 c.foreign += 1;
                 EchoVerdict::Dropped
             }
-            (_, ECHO_LOOPED_TTL) => self.own_echo(now, payload),
+            (_, ECHO_LOOPED_TTL) => self.own_echo(now, payload, meta.rtt_us),
             _ => {
                 c.bad_ttl += 1;
                 EchoVerdict::Dropped
@@ -111,7 +171,7 @@ impl Endpoint {
         self.echo_counters
     }
 
-    fn own_echo(&mut self, now: Instant, payload: &[u8]) -> EchoVerdict {
+    fn own_echo(&mut self, now: Instant, payload: &[u8], rtt_us: Option<u32>) -> EchoVerdict {
         let c = &mut self.echo_counters;
         let Ok((discr, _sent)) = echo::parse(payload) else {
             c.malformed += 1;
@@ -130,6 +190,9 @@ impl Endpoint {
             return EchoVerdict::Dropped;
         }
         e.counters.echo_input += 1;
+        if let Some(us) = rtt_us.filter(|&us| us != 0) {
+            e.rtt.get_or_insert_with(Box::default).push(us);
+        }
         self.rearm(slot);
         EchoVerdict::Accepted
     }

@@ -20,7 +20,7 @@ mod table;
 mod tests;
 mod timers;
 
-pub use echo::{EchoCounters, EchoMeta, EchoTransmit, EchoVerdict};
+pub use echo::{EchoCounters, EchoMeta, EchoTransmit, EchoVerdict, RttSamples};
 pub use events::Event;
 pub use lateness::{LatenessStats, LATENESS_BOUNDS_US};
 pub use receive::RxMeta;
@@ -108,6 +108,8 @@ pub struct SessionRef<'a> {
     pub counters: SessionCounters,
     /// The path is up: the session runs on the wire.
     pub enabled: bool,
+    /// Echo round trip (min, avg, max) in µs, FRR's way (`RttSamples`).
+    pub rtt_us: (u32, u32, u32),
 }
 
 /// Fixed settings of an endpoint.
@@ -501,6 +503,10 @@ impl Endpoint {
             return;
         };
         if let Some(sc) = actions.state_change {
+            if sc.to == State::Down {
+                // FRR forgets the echo round trips on going Down.
+                e.rtt = None;
+            }
             if sc.to == State::Up {
                 e.counters.session_up += 1;
             } else if sc.from == State::Up {
@@ -576,5 +582,6 @@ fn view(handle: Handle, e: &Entry) -> SessionRef<'_> {
         session: &e.session,
         counters: e.counters,
         enabled: e.enabled,
+        rtt_us: e.rtt.as_ref().map_or((0, 0, 0), |r| r.summary()),
     }
 }

@@ -37,6 +37,8 @@ pub struct Entry {
     /// arrived with: where echo packets go (FRR learns them the same way).
     pub echo_local: Option<IpAddr>,
     pub echo_ifindex: Option<u32>,
+    /// Echo round trips (allocated by the first one measured).
+    pub rtt: Option<Box<super::echo::RttSamples>>,
     /// Deadline currently in the timer heap (None = not armed).
     pub armed: Option<Instant>,
     /// State changes not yet handed out, coalesced (see `events.rs`).
@@ -55,6 +57,7 @@ impl Entry {
             ifindex: None,
             echo_local: None,
             echo_ifindex: None,
+            rtt: None,
             armed: None,
             pending: None,
         }

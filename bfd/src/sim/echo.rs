@@ -39,7 +39,9 @@ impl Sim {
     pub(super) fn flush_echoes(&mut self, n: NodeId) {
         while let Some(e) = self.nodes[n.0].endpoint.poll_echo() {
             self.nodes[n.0].endpoint.echo_transmitted(e.handle);
-            let payload = encode(e.my_discr, (0, 0));
+            // Stamped with the simulated time, read back for the round trip.
+            let t = self.now - self.t0;
+            let payload = encode(e.my_discr, (t.as_secs(), u64::from(t.subsec_micros())));
             let leg = EchoLeg::Out {
                 origin: n,
                 from: e.local,
@@ -105,6 +107,7 @@ impl Sim {
                         let meta = EchoMeta {
                             src: from,
                             ttl: ECHO_TTL,
+                            rtt_us: None,
                         };
                         let ep = &mut self.nodes[p.to.0].endpoint;
                         ep.handle_echo(now, &meta, payload) == EchoVerdict::Reflect
@@ -121,9 +124,20 @@ impl Sim {
                     Some(IpAddr::V4(a)) => IpAddr::V4(a),
                     _ => p.meta.src,
                 };
+                // IPv4 only, as FRR measures it.
+                let rtt_us = match (src, crate::echo::parse(payload)) {
+                    (IpAddr::V4(_), Ok((_, (sec, usec)))) => {
+                        let sent = std::time::Duration::from_secs(sec)
+                            + std::time::Duration::from_micros(usec);
+                        let rtt = (now - self.t0).saturating_sub(sent);
+                        u32::try_from(rtt.as_micros()).ok()
+                    }
+                    _ => None,
+                };
                 let meta = EchoMeta {
                     src,
                     ttl: p.meta.ttl.unwrap_or(0),
+                    rtt_us,
                 };
                 self.nodes[p.to.0].endpoint.handle_echo(now, &meta, payload);
             }

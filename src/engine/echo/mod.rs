@@ -126,9 +126,16 @@ impl EchoPath {
                 self.counters.rx_bad_frame += 1;
                 continue;
             }
+            // FRR measures the round trip of IPv4 echo from its time stamp.
+            let rtt_us = bfd::echo::parse(d.payload).ok().and_then(|(_, sent)| {
+                let now = monotonic_now();
+                let us = |(s, u): (u64, u64)| s.saturating_mul(1_000_000).saturating_add(u);
+                u32::try_from(us(now).checked_sub(us(sent))?).ok()
+            });
             let meta = EchoMeta {
                 src: IpAddr::V4(d.src),
                 ttl: d.ttl,
+                rtt_us,
             };
             ep.handle_echo(Instant::now(), &meta, d.payload);
         }
@@ -138,7 +145,11 @@ impl EchoPath {
         let Some(sock) = self.v6.as_mut() else { return };
         let counters = &mut self.counters;
         sock.drain(MAX_READS_PER_TURN, counters, |src, ttl, _ifindex, data| {
-            let meta = EchoMeta { src, ttl };
+            let meta = EchoMeta {
+                src,
+                ttl,
+                rtt_us: None,
+            };
             ep.handle_echo(Instant::now(), &meta, data) == EchoVerdict::Reflect
         });
     }

@@ -247,6 +247,7 @@ mod tests {
                 remote_required_min_echo_rx: 0,
                 counters: SessionCounters::default(),
                 enabled: true,
+                rtt_usec: (0, 0, 0),
             },
             spec,
             zebra_notifications: 0,

@@ -55,6 +55,7 @@ pub fn peer_status(s: &PeerSnapshot) -> PeerStatus {
         session_up: s.session.counters.session_up,
         session_down: s.session.counters.session_down,
         zebra_notifications: s.zebra_notifications,
+        rtt_usec: s.session.rtt_usec,
     }
 }
 
@@ -113,6 +114,7 @@ mod tests {
                     session_down: 1,
                 },
                 enabled: true,
+                rtt_usec: (300, 400, 500),
             },
             spec,
             zebra_notifications: 3,
@@ -150,6 +152,7 @@ mod tests {
         assert_eq!(p.remote_echo_receive_interval, 0);
         assert_eq!((p.control_packet_input, p.control_packet_output), (10, 11));
         assert_eq!((p.echo_packet_input, p.echo_packet_output), (12, 13));
+        assert_eq!(p.rtt_usec, (300, 400, 500));
         assert_eq!(
             (p.session_up, p.session_down, p.zebra_notifications),
             (2, 1, 3)
