@@ -9,7 +9,6 @@
 mod common;
 
 use std::net::{IpAddr, Ipv6Addr};
-use std::time::Instant;
 
 use bfd::packet::{Diag, State};
 use bfd::session::SessionParams;
@@ -30,23 +29,9 @@ fn echo_params(echo_tx_ms: u32, echo_rx_ms: u32) -> SessionParams {
 fn pair(seed: u64, local: IpAddr, peer: IpAddr, b_echo_rx_ms: u32) -> Pair {
     let mut pb = params(300, 300, 3);
     pb.required_min_echo_rx = b_echo_rx_ms * 1000;
-    let mut sim = bfd::sim::Sim::new(Instant::now(), seed);
-    let a = sim.add_endpoint(seed ^ 0xa, &[local]);
-    let b = sim.add_endpoint(seed ^ 0xb, &[peer]);
-    sim.connect(local, peer, LinkConfig::default());
     let ca = SessionConfig::new(key(local, peer), echo_params(50, 50));
     let cb = SessionConfig::new(key(peer, local), pb);
-    let ha = sim.add_session(a, ca.clone());
-    let hb = sim.add_session(b, cb.clone());
-    Pair {
-        sim,
-        a,
-        b,
-        ha,
-        hb,
-        ca,
-        cb,
-    }
+    Pair::between(seed, (local, peer), LinkConfig::default(), ca, cb)
 }
 
 const A6: IpAddr = IpAddr::V6(Ipv6Addr::new(0xfd00, 0, 0, 0, 0, 0, 0, 1));

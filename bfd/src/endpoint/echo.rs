@@ -105,29 +105,6 @@ pub struct EchoCounters {
     pub inactive: u64,
 }
 
-#[cfg(test)]
-mod tests {
-    use super::RttSamples;
-
-    #[test]
-    fn rtt_summary_as_frr_computes_it() {
-        let mut r = RttSamples::default();
-        assert_eq!(r.summary(), (0, 0, 0));
-        r.push(300);
-        r.push(500);
-        assert_eq!(r.summary(), (300, 400, 500));
-        // Slower than 1 ms everywhere: FRR's minimum stays at 1000.
-        let mut slow = RttSamples::default();
-        slow.push(4000);
-        assert_eq!(slow.summary(), (1000, 4000, 4000));
-        // Only the last 8 count.
-        for _ in 0..8 {
-            r.push(100);
-        }
-        assert_eq!(r.summary(), (100, 100, 100));
-    }
-}
-
 impl Endpoint {
     /// The next echo packet to send, if any.
     pub fn poll_echo(&mut self) -> Option<EchoTransmit> {
@@ -216,5 +193,28 @@ impl Endpoint {
                 ifindex,
             },
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::RttSamples;
+
+    #[test]
+    fn rtt_summary_as_frr_computes_it() {
+        let mut r = RttSamples::default();
+        assert_eq!(r.summary(), (0, 0, 0));
+        r.push(300);
+        r.push(500);
+        assert_eq!(r.summary(), (300, 400, 500));
+        // Slower than 1 ms everywhere: FRR's minimum stays at 1000.
+        let mut slow = RttSamples::default();
+        slow.push(4000);
+        assert_eq!(slow.summary(), (1000, 4000, 4000));
+        // Only the last 8 count.
+        for _ in 0..8 {
+            r.push(100);
+        }
+        assert_eq!(r.summary(), (100, 100, 100));
     }
 }

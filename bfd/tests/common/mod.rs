@@ -52,10 +52,21 @@ impl Pair {
     /// A and B linked by `link`, each with a session to the other made
     /// from `ca`/`cb`'s params and auth, both started at t0.
     pub fn new(seed: u64, link: LinkConfig, ca: SessionConfig, cb: SessionConfig) -> Pair {
+        Pair::between(seed, (A, B), link, ca, cb)
+    }
+
+    /// As `new`, with A and B at `addrs` (e.g. IPv6).
+    pub fn between(
+        seed: u64,
+        addrs: (IpAddr, IpAddr),
+        link: LinkConfig,
+        ca: SessionConfig,
+        cb: SessionConfig,
+    ) -> Pair {
         let mut sim = Sim::new(Instant::now(), seed);
-        let a = sim.add_endpoint(seed ^ 0xa, &[A]);
-        let b = sim.add_endpoint(seed ^ 0xb, &[B]);
-        sim.connect(A, B, link);
+        let a = sim.add_endpoint(seed ^ 0xa, &[addrs.0]);
+        let b = sim.add_endpoint(seed ^ 0xb, &[addrs.1]);
+        sim.connect(addrs.0, addrs.1, link);
         let ha = sim.add_session(a, ca.clone());
         let hb = sim.add_session(b, cb.clone());
         Pair {
