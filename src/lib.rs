@@ -10,4 +10,6 @@ pub mod frr;
 pub mod hub;
 pub mod memory;
 pub mod netlink;
+pub mod netns;
 pub mod registry;
+pub mod vrf_watch;

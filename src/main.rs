@@ -231,6 +231,7 @@ async fn run(
             tracing::error!("rtnetlink watcher stopped: {e}");
         }
     });
+    tokio::spawn(bfdd_rs::vrf_watch::run(engine.clone()));
 
     registry.apply(config.clone()).await;
 

@@ -45,12 +45,23 @@ pub async fn run(engine: EngineHandle) -> io::Result<()> {
 /// every changed one; it returns false to stop watching. Must run inside a
 /// tokio runtime; the sockets belong to the calling thread's network
 /// namespace.
-pub async fn watch<F: FnMut(Vec<LinkInfo>) -> bool>(mut deliver: F) -> io::Result<()> {
+pub async fn watch<F: FnMut(Vec<LinkInfo>) -> bool>(deliver: F) -> io::Result<()> {
+    watch_in(None, deliver).await
+}
+
+/// `watch` in the network namespace `ns` (a VRF): its sockets are opened
+/// there, the rest runs where it is.
+pub async fn watch_in<F: FnMut(Vec<LinkInfo>) -> bool>(
+    ns: Option<&std::fs::File>,
+    mut deliver: F,
+) -> io::Result<()> {
     // Subscribe before the first dump so no change falls between the two.
+    let (events, (conn, handle, _messages)) = crate::netns::in_netns(ns, || {
+        Ok::<_, io::Error>((subscribe()?, rtnetlink::new_connection()?))
+    })??;
     // SAFETY: the OwnedFd moves into the AsyncFd, so it stays open exactly
     // as long as it is registered.
-    let events = unsafe { AsyncFd::register_with_interest(subscribe()?, Interest::READABLE)? };
-    let (conn, handle, _messages) = rtnetlink::new_connection()?;
+    let events = unsafe { AsyncFd::register_with_interest(events, Interest::READABLE)? };
     let conn_task = tokio::spawn(conn);
     let result = async {
         let mut last: Option<Vec<LinkInfo>> = None;

@@ -50,6 +50,7 @@ fn meta(src: IpAddr) -> RxMeta {
         ifindex: 0,
         ttl: Some(255),
         multihop: false,
+        vrf: 0,
     }
 }
 

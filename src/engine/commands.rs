@@ -30,6 +30,10 @@ impl Core {
                     .set_interfaces(links.iter().map(|l| (l.ifindex, l.name.clone())));
                 self.path.set_links(links, &mut self.ep, now);
             }
+            Command::VrfLinks { vrf, ns, links } => {
+                self.path.vrf_links(&vrf, ns, links, &mut self.ep, now);
+            }
+            Command::VrfGone(vrf) => self.path.vrf_gone(&vrf, &mut self.ep, now),
             Command::Snapshot(reply) => {
                 let all = self.ep.sessions().map(|s| self.snapshot(&s, now)).collect();
                 let _ = reply.send(all);

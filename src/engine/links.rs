@@ -28,11 +28,8 @@ impl LinkTable {
 /// - single-hop without an interface: the local address (if set) is on some up link;
 /// - multihop: the local address (if set) is on some link.
 ///
-/// Only the default VRF is served for now: other VRFs stay disabled.
+/// `links` are those of the session's VRF (its network namespace).
 pub fn readiness(key: &SessionKey, links: &[LinkInfo]) -> Option<Option<u32>> {
-    if key.vrf != "default" {
-        return None;
-    }
     if key.multihop {
         return match key.local {
             Some(local) => links

@@ -37,6 +37,7 @@ mod tests;
 mod thread;
 mod tuning;
 mod udp;
+mod vrf;
 
 pub use bfd::endpoint::{LatenessStats, LATENESS_BOUNDS_US};
 pub use bfd::{AuthSpec, SessionConfig, SessionKey};
@@ -174,6 +175,15 @@ pub enum Command {
     Stats(tokio::sync::oneshot::Sender<EngineStats>),
     /// Zero `EngineStats` (FRR's `clear thread cpu`).
     ClearStats,
+    /// VRF NAME lives in the network namespace `ns`, with these links now
+    /// (the first time: open its sockets there and start its sessions).
+    VrfLinks {
+        vrf: String,
+        ns: Arc<std::fs::File>,
+        links: Vec<LinkInfo>,
+    },
+    /// VRF NAME's namespace is gone: its sessions go Down and wait.
+    VrfGone(String),
     /// Send AdminDown on every session, then stop the thread and reply.
     Shutdown(tokio::sync::oneshot::Sender<()>),
 }
@@ -198,6 +208,8 @@ pub struct EngineHandle {
     commands: mpsc::Sender<Command>,
     /// eventfd the engine thread waits on next to its sockets.
     wake: Arc<OwnedFd>,
+    /// VRFs (other than the default) that have sessions.
+    wanted: vrf::WantedVrfs,
 }
 
 impl EngineHandle {
@@ -206,6 +218,13 @@ impl EngineHandle {
         self.commands.send(cmd).map_err(|_| EngineGone)?;
         sockets::eventfd_signal(self.wake.as_raw_fd());
         Ok(())
+    }
+
+    /// The VRFs other than the default that have sessions now (the
+    /// namespace watcher follows these).
+    pub fn wanted_vrfs(&self) -> Vec<String> {
+        let w = self.wanted.lock().unwrap_or_else(|e| e.into_inner());
+        w.keys().cloned().collect()
     }
 }
 
@@ -248,9 +267,17 @@ pub fn spawn_tuned(
 ) -> std::io::Result<(EngineHandle, std::thread::JoinHandle<()>)> {
     let wake = Arc::new(sockets::eventfd()?);
     let (tx, rx) = mpsc::channel();
-    let engine = thread::Engine::new(&opts, notify, rx, wake.clone(), tuning)?;
+    let wanted = vrf::WantedVrfs::default();
+    let engine = thread::Engine::new(&opts, notify, rx, wake.clone(), tuning, wanted.clone())?;
     let join = std::thread::Builder::new()
         .name("bfd-engine".into())
         .spawn(move || engine.run())?;
-    Ok((EngineHandle { commands: tx, wake }, join))
+    Ok((
+        EngineHandle {
+            commands: tx,
+            wake,
+            wanted,
+        },
+        join,
+    ))
 }

@@ -7,7 +7,9 @@
 //! implementation; per-VRF sockets, AF_XDP and FRR's distributed data plane
 //! are the next.
 
+use std::fs::File;
 use std::os::fd::RawFd;
+use std::sync::Arc;
 use std::time::Instant;
 
 use bfd::endpoint::EchoTransmit;
@@ -30,6 +32,18 @@ pub struct PathCounters {
     pub rx_backlog: u64,
     /// The echo path's own failures.
     pub echo: super::echo::EchoPathCounters,
+}
+
+impl PathCounters {
+    /// Add another path's counters (one data path per VRF).
+    pub fn add(&mut self, o: &PathCounters) {
+        self.rx_truncated += o.rx_truncated;
+        self.rx_no_source += o.rx_no_source;
+        self.socket_errors += o.socket_errors;
+        self.tx_errors += o.tx_errors;
+        self.rx_backlog += o.rx_backlog;
+        self.echo.add(&o.echo);
+    }
 }
 
 /// One way packets reach the wire (see the module doc).
@@ -58,6 +72,26 @@ pub trait DataPath: Send {
 
     /// The set of interfaces now: re-evaluate every session's path.
     fn set_links(&mut self, links: Vec<LinkInfo>, ep: &mut Endpoint, now: Instant);
+
+    /// VRF `vrf` lives in namespace `ns` and has these links now (a path
+    /// without VRFs ignores it).
+    fn vrf_links(
+        &mut self,
+        _vrf: &str,
+        _ns: Arc<File>,
+        _links: Vec<LinkInfo>,
+        _ep: &mut Endpoint,
+        _now: Instant,
+    ) {
+    }
+
+    /// VRF `vrf`'s namespace is gone.
+    fn vrf_gone(&mut self, _vrf: &str, _ep: &mut Endpoint, _now: Instant) {}
+
+    /// Changes whenever `fds` does (the loop then waits on the new set).
+    fn fds_generation(&self) -> u64 {
+        0
+    }
 
     /// When the path needs `handle_timeout` (e.g. to retry a socket).
     fn poll_timeout(&self) -> Option<Instant>;

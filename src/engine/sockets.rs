@@ -400,6 +400,19 @@ impl Epoll {
         Ok(())
     }
 
+    /// Stop waiting on `fd` (closed descriptors leave epoll by themselves).
+    pub fn delete(&self, fd: RawFd) {
+        // SAFETY: valid epoll fd; a null event is allowed for DEL.
+        unsafe {
+            libc::epoll_ctl(
+                self.fd.as_raw_fd(),
+                libc::EPOLL_CTL_DEL,
+                fd,
+                std::ptr::null_mut(),
+            );
+        }
+    }
+
     /// Wait for events or until `timeout` passes (None = forever), with
     /// nanosecond precision (epoll_pwait2, Linux 5.11). Err(Unsupported) on
     /// an older kernel: the caller falls back to `wait` and a timerfd.

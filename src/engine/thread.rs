@@ -9,7 +9,7 @@
 //! wake-up serves many packets and deadlines.
 
 use std::io;
-use std::os::fd::{AsRawFd, OwnedFd};
+use std::os::fd::{AsRawFd, OwnedFd, RawFd};
 use std::sync::{mpsc, Arc};
 use std::time::{Duration, Instant};
 
@@ -23,6 +23,7 @@ use super::sockets::{self, Epoll};
 use super::stats::Batch;
 use super::tuning::{self, EngineTuning, TURN_GAP};
 use super::udp::KernelUdp;
+use super::vrf::{VrfPaths, WantedVrfs};
 use super::{Command, EngineOptions, Notification};
 
 const TOKEN_WAKE: u64 = 0;
@@ -44,6 +45,9 @@ pub struct Engine {
     pwait2: bool,
     /// Deadline the timerfd is armed for (fallback only), to skip re-arming.
     timerfd_armed: Option<Instant>,
+    /// The data path's descriptors epoll waits on, and their generation.
+    registered: Vec<RawFd>,
+    fds_generation: u64,
 }
 
 enum Flow {
@@ -58,15 +62,18 @@ impl Engine {
         commands: mpsc::Receiver<Command>,
         wake: Arc<OwnedFd>,
         tuning: EngineTuning,
+        wanted: WantedVrfs,
     ) -> io::Result<Engine> {
-        let path = KernelUdp::open(opts)?;
+        let path = VrfPaths::new(opts, KernelUdp::open(opts)?, wanted);
         let epoll = Epoll::new()?;
         let timerfd = sockets::timerfd()?;
         epoll.add(wake.as_raw_fd(), TOKEN_WAKE)?;
         epoll.add(timerfd.as_raw_fd(), TOKEN_TIMER)?;
-        for (i, fd) in path.fds().into_iter().enumerate() {
-            epoll.add(fd, TOKEN_PATH_BASE + i as u64)?;
+        let registered = path.fds();
+        for (i, fd) in registered.iter().enumerate() {
+            epoll.add(*fd, TOKEN_PATH_BASE + i as u64)?;
         }
+        let fds_generation = path.fds_generation();
         // The channel is the buffer: `Core::before` lets events wait in the
         // endpoint only up to the channel's free room.
         let ep = Endpoint::new(EndpointConfig {
@@ -82,6 +89,8 @@ impl Engine {
             tuning,
             pwait2: true,
             timerfd_armed: None,
+            registered,
+            fds_generation,
         })
     }
 
@@ -169,6 +178,7 @@ impl Engine {
                         if let Flow::Stop = self.drain_commands() {
                             return;
                         }
+                        self.follow_fds();
                     }
                     TOKEN_TIMER => sockets::drain_counter_fd(self.timerfd.as_raw_fd()),
                     t => self.core.receive((t - TOKEN_PATH_BASE) as usize),
@@ -176,6 +186,26 @@ impl Engine {
             }
             self.core.run_timers(Instant::now());
             self.core.path.size_for(self.core.ep.len());
+        }
+    }
+
+    /// A VRF came or went: wait on the data path's descriptors as they are
+    /// now (tokens are positions in `fds()`, so all are registered anew).
+    fn follow_fds(&mut self) {
+        let generation = self.core.path.fds_generation();
+        if generation == self.fds_generation {
+            return;
+        }
+        self.fds_generation = generation;
+        for fd in self.registered.drain(..) {
+            self.epoll.delete(fd);
+        }
+        self.registered = self.core.path.fds();
+        for (i, fd) in self.registered.iter().enumerate() {
+            if let Err(e) = self.epoll.add(*fd, TOKEN_PATH_BASE + i as u64) {
+                error!("engine cannot wait on a data path socket: {e}");
+                self.core.loop_errors += 1;
+            }
         }
     }
 

@@ -9,9 +9,11 @@
 //! up while its interface/address is present (`links.rs`); a socket that
 //! fails to open is retried every second.
 
+use std::fs::File;
 use std::io;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::os::fd::{AsRawFd, RawFd};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use bfd::endpoint::EchoTransmit;
@@ -115,12 +117,41 @@ pub struct KernelUdp {
     rcvbuf_sized: usize,
     /// The echo sockets (IPv4 packet socket, IPv6 UDP 3785).
     echo: EchoPath,
+    /// The VRF's network namespace (None: the daemon's own, the default
+    /// VRF): every socket of this path is opened inside it.
+    netns: Option<Arc<File>>,
+    /// What received packets are tagged with (`bfd::RxMeta::vrf`).
+    vrf_id: u32,
 }
 
 impl KernelUdp {
     /// Open the listeners (a bind failure is returned: nothing runs without
     /// them).
     pub fn open(opts: &EngineOptions) -> io::Result<KernelUdp> {
+        KernelUdp::open_in(opts, None, 0)
+    }
+
+    /// The sockets of a VRF: opened inside its namespace `netns`, packets
+    /// tagged with `vrf_id`.
+    pub fn open_in(
+        opts: &EngineOptions,
+        netns: Option<Arc<File>>,
+        vrf_id: u32,
+    ) -> io::Result<KernelUdp> {
+        let ns = netns.clone();
+        let (listeners, echo) = crate::netns::in_netns(ns.as_deref(), || {
+            let listeners = KernelUdp::open_listeners(opts)?;
+            Ok::<_, io::Error>((listeners, EchoPath::open(!opts.no_ipv6)))
+        })??;
+        let mut path = KernelUdp::with_listeners(listeners);
+        path.echo = echo;
+        path.netns = netns;
+        path.vrf_id = vrf_id;
+        path.size_for(0);
+        Ok(path)
+    }
+
+    fn open_listeners(opts: &EngineOptions) -> io::Result<Vec<Listener>> {
         let mut listeners = Vec::new();
         let v4 = IpAddr::V4(opts.bind_v4.unwrap_or(Ipv4Addr::UNSPECIFIED));
         for (port, multihop) in [(PORT_SINGLE_HOP, false), (PORT_MULTIHOP, true)] {
@@ -139,10 +170,7 @@ impl KernelUdp {
                 }
             }
         }
-        let mut path = KernelUdp::with_listeners(listeners);
-        path.echo = EchoPath::open(!opts.no_ipv6);
-        path.size_for(0);
-        Ok(path)
+        Ok(listeners)
     }
 
     /// A data path with no listeners (tests of the transmit side).
@@ -161,6 +189,8 @@ impl KernelUdp {
             counters: PathCounters::default(),
             rcvbuf_sized: 0,
             echo: EchoPath::default(),
+            netns: None,
+            vrf_id: 0,
         }
     }
 
@@ -203,7 +233,8 @@ impl KernelUdp {
         let Some(p) = self.tx.get_mut(h) else {
             return;
         };
-        match open_socket(p, key, ifindex) {
+        let opened = crate::netns::in_netns(self.netns.as_deref(), || open_socket(p, key, ifindex));
+        match opened.and_then(|r| r) {
             Ok(sock) => p.socket = Some(sock),
             Err(err) => {
                 warn!(
@@ -268,6 +299,7 @@ impl DataPath for KernelUdp {
                     ifindex: d.ifindex,
                     ttl: d.ttl,
                     multihop,
+                    vrf: self.vrf_id,
                 };
                 ep.handle_datagram(now, &meta, d.data);
             }

@@ -43,6 +43,9 @@ use timers::{TimerEntry, TimerHeap};
 /// Packets queued by one `handle_timeout` call before it returns (see there).
 pub const TRANSMIT_BATCH: usize = 256;
 
+/// The name of the default VRF (FRR's).
+pub const DEFAULT_VRF: &str = "default";
+
 /// A session of this endpoint: its slot and the slot's generation, so a
 /// handle of a removed session never reaches the session that reuses the
 /// slot.
@@ -144,7 +147,9 @@ pub struct Endpoint {
     echoes: VecDeque<EchoTransmit>,
     echo_counters: EchoCounters,
     /// Interface names by index, for demultiplexing by key.
-    ifnames: HashMap<u32, String>,
+    ifnames: HashMap<(u32, u32), String>,
+    /// VRF names by the ids data paths put in `RxMeta::vrf` (0: "default").
+    vrf_names: HashMap<u32, String>,
     lateness: LatenessStats,
 }
 
@@ -167,6 +172,7 @@ impl Endpoint {
             echoes: VecDeque::new(),
             echo_counters: EchoCounters::default(),
             ifnames: HashMap::new(),
+            vrf_names: HashMap::new(),
             lateness: LatenessStats::default(),
         }
     }
@@ -262,8 +268,26 @@ impl Endpoint {
     }
 
     /// The interface names by index, for datagrams with Your Discriminator 0.
+    /// Name the VRF whose data path tags its packets with `id` (not 0).
+    pub fn set_vrf_name(&mut self, id: u32, name: &str) {
+        self.vrf_names.insert(id, name.to_string());
+    }
+
+    pub fn forget_vrf(&mut self, id: u32) {
+        self.vrf_names.remove(&id);
+        self.ifnames.retain(|(v, _), _| *v != id);
+    }
+
     pub fn set_interfaces(&mut self, names: impl IntoIterator<Item = (u32, String)>) {
-        self.ifnames = names.into_iter().collect();
+        self.set_vrf_interfaces(0, names);
+    }
+
+    /// The interfaces of VRF `vrf` (its own index space: a VRF is a
+    /// network namespace).
+    pub fn set_vrf_interfaces(&mut self, vrf: u32, names: impl IntoIterator<Item = (u32, String)>) {
+        self.ifnames.retain(|(v, _), _| *v != vrf);
+        self.ifnames
+            .extend(names.into_iter().map(|(i, n)| ((vrf, i), n)));
     }
 
     /// Zero one session's packet counters (event counters are kept).
@@ -292,9 +316,22 @@ impl Endpoint {
 
     /// A datagram arrived: RFC 5880 §6.8.6 (`receive.rs`).
     pub fn handle_datagram(&mut self, now: Instant, meta: &RxMeta, data: &[u8]) {
+        let vrf = match meta.vrf {
+            0 => DEFAULT_VRF,
+            id => match self.vrf_names.get(&id) {
+                Some(name) => name.as_str(),
+                None => {
+                    self.drops
+                        .errors
+                        .bump(&crate::packet::PacketError::NoSession);
+                    return;
+                }
+            },
+        };
         let got = receive::receive(
             &mut self.table,
             &self.ifnames,
+            vrf,
             &mut self.drops,
             meta,
             data,

@@ -30,6 +30,9 @@ pub struct RxMeta {
     pub ttl: Option<u8>,
     /// Arrived on the multihop port (RFC 5883) rather than single-hop (5881).
     pub multihop: bool,
+    /// The VRF whose sockets it arrived on (`Endpoint::set_vrf_name`; 0 is
+    /// the default VRF).
+    pub vrf: u32,
 }
 
 /// Counters of datagrams that reached a session but were not run.
@@ -44,7 +47,8 @@ pub struct RxDrops {
 /// session asks for, or None when it was discarded (and counted).
 pub fn receive(
     table: &mut Table,
-    ifnames: &HashMap<u32, String>,
+    ifnames: &HashMap<(u32, u32), String>,
+    vrf: &str,
     drops: &mut RxDrops,
     meta: &RxMeta,
     data: &[u8],
@@ -70,6 +74,7 @@ pub fn receive(
             table.get(s).is_some_and(|e| {
                 e.config.key.peer == meta.src
                     && e.config.key.multihop == meta.multihop
+                    && e.config.key.vrf == vrf
                     && e.ifindex.is_none_or(|i| i == meta.ifindex)
             })
         })
@@ -77,8 +82,8 @@ pub fn receive(
         table.lookup_rx(&RxKey {
             peer: meta.src,
             local: meta.dst,
-            ifname: ifnames.get(&meta.ifindex).map(String::as_str),
-            vrf: "default",
+            ifname: ifnames.get(&(meta.vrf, meta.ifindex)).map(String::as_str),
+            vrf,
             multihop: meta.multihop,
         })
     };

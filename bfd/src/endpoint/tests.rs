@@ -6,7 +6,7 @@ use std::net::{IpAddr, Ipv4Addr};
 use std::time::{Duration, Instant};
 
 use super::*;
-use crate::packet::{ControlPacket, MIN_LEN};
+use crate::packet::{ControlPacket, PacketError, MIN_LEN};
 use crate::session::SessionParams;
 
 const PEER_DISCR: u32 = 0x5eed;
@@ -51,6 +51,7 @@ fn peer_says(ep: &mut Endpoint, h: Handle, state: State, now: Instant) {
         ifindex: 0,
         ttl: Some(255),
         multihop: false,
+        vrf: 0,
     };
     ep.handle_datagram(now, &meta, &buf);
     let after = ep.get(h).unwrap().session.state();
@@ -231,4 +232,54 @@ fn timeouts_are_accounted_with_lateness() {
 
     ep.clear_lateness();
     assert_eq!(ep.lateness(), LatenessStats::default());
+}
+
+/// The same peer in two VRFs: a packet goes to the session of the VRF whose
+/// sockets it came in on, by key (Your Discriminator 0) and by discriminator;
+/// a VRF id nobody named finds no session.
+#[test]
+fn vrfs_keep_same_peer_sessions_apart() {
+    let now = Instant::now();
+    let mut ep = endpoint(16);
+    let peer = Ipv4Addr::new(192, 0, 2, 9);
+    let (hd, _) = add(&mut ep, peer, now);
+    let mut red = key(peer);
+    red.vrf = "red".into();
+    let hr = ep
+        .upsert(SessionConfig::new(red, SessionParams::default()), now)
+        .unwrap();
+    ep.path_up(hr, None, now);
+    ep.set_vrf_name(7, "red");
+    let send = |ep: &mut Endpoint, vrf: u32, your: u32| {
+        let pkt = ControlPacket::plain(State::Down, PEER_DISCR, your, 1_000_000);
+        let mut buf = [0u8; MIN_LEN];
+        pkt.encode(&mut buf);
+        let meta = RxMeta {
+            src: IpAddr::V4(peer),
+            dst: Some(LOCAL),
+            ifindex: 0,
+            ttl: Some(255),
+            multihop: false,
+            vrf,
+        };
+        ep.handle_datagram(now, &meta, &buf);
+    };
+    send(&mut ep, 7, 0);
+    assert_eq!(ep.get(hr).unwrap().session.state(), State::Init);
+    assert_eq!(ep.get(hd).unwrap().session.state(), State::Down);
+    // The red session's discriminator arriving on the default VRF's sockets.
+    let red_discr = ep.get(hr).unwrap().session.local_discr();
+    let before = ep.counters().rx_errors.get(&PacketError::NoSession);
+    send(&mut ep, 0, red_discr);
+    assert_eq!(
+        ep.counters().rx_errors.get(&PacketError::NoSession),
+        before + 1
+    );
+    send(&mut ep, 9, 0);
+    assert_eq!(
+        ep.counters().rx_errors.get(&PacketError::NoSession),
+        before + 2
+    );
+    send(&mut ep, 0, 0);
+    assert_eq!(ep.get(hd).unwrap().session.state(), State::Init);
 }

@@ -82,6 +82,7 @@ impl Sim {
             ifindex: 0,
             ttl: Some(ttl),
             multihop: false,
+            vrf: 0,
         };
         self.seq += 1;
         let p = InFlight {

@@ -425,6 +425,7 @@ impl Sim {
                 ifindex: 0,
                 ttl: Some(255),
                 multihop,
+                vrf: 0,
             };
             let copies = if matches!(fate, Fate::ArrivesTwice(_)) {
                 2
@@ -469,6 +470,7 @@ impl Sim {
             ifindex: 0,
             ttl: Some(255),
             multihop,
+            vrf: 0,
         };
         let now = self.now;
         self.nodes[to.0].endpoint.handle_datagram(now, &meta, bytes);

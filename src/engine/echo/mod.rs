@@ -45,6 +45,16 @@ pub struct EchoPathCounters {
     pub socket_errors: u64,
 }
 
+impl EchoPathCounters {
+    pub fn add(&mut self, o: &EchoPathCounters) {
+        self.rx_bad_frame += o.rx_bad_frame;
+        self.tx_no_mac += o.tx_no_mac;
+        self.tx_no_socket += o.tx_no_socket;
+        self.tx_errors += o.tx_errors;
+        self.socket_errors += o.socket_errors;
+    }
+}
+
 #[derive(Debug, Clone, Copy)]
 struct Mac {
     mac: Option<[u8; 6]>,
