@@ -69,6 +69,8 @@ impl Daemon {
 #[derive(Debug, Clone, Default)]
 pub struct RouterConf {
     pub zebra: String,
+    /// More command-line arguments for zebra (e.g. `--vrfwnetns`).
+    pub zebra_args: Vec<String>,
     /// bfdd's config, e.g. a [`crate::conf::bfd_block`] or profiles; may be empty.
     pub bfdd: String,
     pub bgpd: Option<String>,
@@ -83,6 +85,7 @@ pub struct Router {
     bfd: BfdKind,
     daemons: Vec<Daemon>,
     vty: Vtysh,
+    zebra_args: Vec<String>,
 }
 
 /// Whether the bfdd-rs binary knows `flag` (its `--help` mentions it).
@@ -114,6 +117,7 @@ impl Router {
             dir,
             bfd,
             daemons,
+            zebra_args: conf.zebra_args.clone(),
         };
         for d in router.daemons.clone() {
             let body = match d {
@@ -174,7 +178,10 @@ impl Router {
         let mut argv: Vec<String> = vec![bin.clone()];
         argv.extend(crate::daemon::frr_common_args(&dd, dn));
         match d {
-            Daemon::Zebra => argv.extend(["-s".to_string(), "90000000".to_string()]),
+            Daemon::Zebra => {
+                argv.extend(["-s".to_string(), "90000000".to_string()]);
+                argv.extend(self.zebra_args.iter().cloned());
+            }
             Daemon::Bfdd => {
                 argv.extend(["--bfdctl".to_string(), format!("{dd}/bfdd.sock")]);
                 if self.bfd == BfdKind::Rs {
