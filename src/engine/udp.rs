@@ -212,7 +212,19 @@ impl KernelUdp {
         let Some(p) = self.tx.get_mut(h) else { return };
         match (p.up, want) {
             (false, None) => {}
-            (true, Some(ifindex)) if ifindex == p.ifindex => {}
+            (true, Some(ifindex)) if ifindex == p.ifindex => {
+                // Addresses changed under a socket that could not be
+                // connected, or whose source address left the path: open it
+                // again (the path stays up).
+                let links = self.links.as_ref().map_or(&[][..], |l| l.links());
+                let stale = match p.socket.as_ref() {
+                    Some(sock) => !p.connected || !source_on_path(sock, ifindex, links),
+                    None => false,
+                };
+                if stale {
+                    self.reopen(h, ep, now);
+                }
+            }
             (true, _) => {
                 p.up = false;
                 p.socket = None;
@@ -233,7 +245,10 @@ impl KernelUdp {
         let Some(p) = self.tx.get_mut(h) else {
             return;
         };
-        let opened = crate::netns::in_netns(self.netns.as_deref(), || open_socket(p, key, ifindex));
+        let links = self.links.as_ref().map_or(&[][..], |l| l.links());
+        let opened = crate::netns::in_netns(self.netns.as_deref(), || {
+            open_socket(p, key, ifindex, links)
+        });
         match opened.and_then(|r| r) {
             Ok(sock) => p.socket = Some(sock),
             Err(err) => {
@@ -251,9 +266,56 @@ impl KernelUdp {
         ep.path_up(h, ifindex, now);
     }
 
+    /// Replace an up session's socket (same port if free); if that fails
+    /// the path goes down and is retried like any socket that will not open.
+    fn reopen(&mut self, h: Handle, ep: &mut Endpoint, now: Instant) {
+        let Some(key) = ep.get(h).map(|s| s.config.key.clone()) else {
+            return;
+        };
+        let links = self.links.as_ref().map_or(&[][..], |l| l.links());
+        let Some(p) = self.tx.get_mut(h) else {
+            return;
+        };
+        let ifindex = p.ifindex;
+        p.socket = None;
+        let opened = crate::netns::in_netns(self.netns.as_deref(), || {
+            open_socket(p, &key, ifindex, links)
+        });
+        match opened.and_then(|r| r) {
+            Ok(sock) => p.socket = Some(sock),
+            Err(err) => {
+                warn!("BFD session to {}: cannot reopen socket: {err}", key.peer);
+                self.counters.socket_errors += 1;
+                p.up = false;
+                p.ifindex = None;
+                ep.path_down(h, now);
+                self.retry_open_at.get_or_insert(now + OPEN_RETRY);
+            }
+        }
+    }
+
     fn handles(&self) -> Vec<Handle> {
         self.tx.handles()
     }
+}
+
+/// The socket's source address is one of the path's: on the bound
+/// interface, or (no interface) on some link. A socket connected while its
+/// interface had no address of the family got another interface's address
+/// from the kernel, and the peer would not know it.
+fn source_on_path(sock: &socket2::Socket, ifindex: Option<u32>, links: &[LinkInfo]) -> bool {
+    let Some(src) = sock
+        .local_addr()
+        .ok()
+        .and_then(|a| a.as_socket())
+        .map(|a| a.ip())
+    else {
+        return false;
+    };
+    links
+        .iter()
+        .filter(|l| ifindex.is_none_or(|i| i == l.ifindex))
+        .any(|l| l.addrs.contains(&src))
 }
 
 impl DataPath for KernelUdp {
@@ -426,6 +488,7 @@ fn open_socket(
     p: &mut TxPath,
     key: &SessionKey,
     ifindex: Option<u32>,
+    links: &[LinkInfo],
 ) -> io::Result<socket2::Socket> {
     let ifname = if key.multihop {
         None
@@ -439,8 +502,15 @@ fn open_socket(
         match sockets::open_tx(key.peer, key.local, ifname, scope, p.src_port) {
             Ok(s) => {
                 // Without a route yet connect fails; sendto then looks the
-                // route up per packet as before.
+                // route up per packet as before. A connection whose source
+                // is not on the path would keep it: such a socket is dropped
+                // for an unconnected one, connected later (`refresh`).
                 p.connected = s.connect(&p.dest.into()).is_ok();
+                if p.connected && !source_on_path(&s, ifindex, links) {
+                    drop(s);
+                    p.connected = false;
+                    return sockets::open_tx(key.peer, key.local, ifname, scope, p.src_port);
+                }
                 return Ok(s);
             }
             Err(err) if err.kind() == io::ErrorKind::AddrInUse => {
@@ -451,4 +521,33 @@ fn open_socket(
         }
     }
     Err(last.unwrap_or_else(|| io::Error::from(io::ErrorKind::AddrInUse)))
+}
+
+#[cfg(test)]
+mod source_tests {
+    use super::*;
+
+    fn link(ifindex: u32, addrs: &[&str]) -> LinkInfo {
+        LinkInfo {
+            ifindex,
+            name: format!("if{ifindex}"),
+            up: true,
+            addrs: addrs.iter().map(|a| a.parse().unwrap()).collect(),
+        }
+    }
+
+    #[test]
+    fn a_source_must_be_on_the_bound_link() {
+        let s = socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::DGRAM, None).unwrap();
+        let lo: SocketAddr = "127.0.0.1:0".parse().unwrap();
+        s.bind(&lo.into()).unwrap();
+        let links = [link(1, &["127.0.0.1"]), link(2, &["10.0.0.1"])];
+        assert!(source_on_path(&s, Some(1), &links));
+        assert!(source_on_path(&s, None, &links));
+        assert!(!source_on_path(&s, Some(2), &links));
+        assert!(!source_on_path(&s, Some(1), &[]));
+        // Not bound to an address at all.
+        let any = socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::DGRAM, None).unwrap();
+        assert!(!source_on_path(&any, None, &links));
+    }
 }

@@ -133,6 +133,10 @@ fn rs_vs_frr_interface_down_up_and_recreate() {
     topo.a.must(&["ip", "link", "del", &l.if_a]);
     wait_subject_path_down(&subject, &sessions, "veth deleted");
     netns::veth(&topo.a, &l.if_a, &topo.b, &l.if_b);
+    // The link is up for a while before its IPv4 address comes: a socket
+    // connected meanwhile would get the loopback's address as its source
+    // for good, and the peer would never find the session (seen in CI).
+    std::thread::sleep(Duration::from_millis(1500));
     topo.a.addr_add(&l.if_a, &format!("{}/28", l.a4));
     topo.b.addr_add(&l.if_b, &format!("{}/28", l.b4));
     topo.a.addr_add(&l.if_a, &format!("{}/64", l.a6));
