@@ -255,7 +255,8 @@ async fn run(
             logging::VtyLogging::new(log.clone(), levels.clone())
                 .with_command_log_always(clients.command_log_always),
         ),
-    );
+    )
+    .with_host(clients.vty_auth.clone());
     tokio::spawn(vtysh_compat::serve(listener, Arc::new(backend.clone())));
     tcp_vty::start(
         clients.vty_addr.as_deref(),

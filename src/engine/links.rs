@@ -126,8 +126,9 @@ mod tests {
             Some(None)
         );
         assert_eq!(readiness(&key(Some("10.9.9.9"), None, true), &links), None);
+        // A VRF's links are its own namespace's: the same rule applies.
         let mut k = key(None, None, false);
         k.vrf = "red".into();
-        assert_eq!(readiness(&k, &links), None);
+        assert_eq!(readiness(&k, &links), Some(None));
     }
 }

@@ -9,6 +9,7 @@
 //! terminal`/`write memory`, `show.rs` the other show texts, `thread_cpu.rs`
 //! `show thread cpu`.
 
+mod host;
 mod peer;
 mod running;
 mod save;
@@ -67,6 +68,8 @@ pub struct EngineBackend {
     /// bfdd.conf, for `write memory`; None = cannot save.
     config_file: Option<PathBuf>,
     control: Arc<dyn DaemonControl>,
+    /// FRR's host settings, shared with the TCP vty's login.
+    host: vtysh_compat::telnet::SharedAuth,
 }
 
 impl std::fmt::Debug for EngineBackend {
@@ -93,7 +96,14 @@ impl EngineBackend {
             running: Arc::new(Mutex::new(Running::new(config))),
             config_file,
             control,
+            host: Default::default(),
         }
+    }
+
+    /// Share FRR's host settings (hostname, passwords) with the TCP vty.
+    pub fn with_host(mut self, host: vtysh_compat::telnet::SharedAuth) -> EngineBackend {
+        self.host = host;
+        self
     }
 
     /// A configuration read again (SIGHUP) and already applied by the
@@ -189,7 +199,9 @@ impl EngineBackend {
     async fn write_terminal(&self) -> String {
         let cfg = self.running.lock().await.current();
         let (log_lines, log_commands) = self.control.log_config();
-        save::write_terminal(&cfg, &log_lines, log_commands)
+        let head = host::write_head(&self.host, &save::hostname());
+        let services = host::write_services(&self.host);
+        save::write_terminal(&cfg, &head, &log_lines, &services, log_commands)
     }
 
     /// FRR's `write memory` without integrated config.
@@ -211,6 +223,13 @@ impl EngineBackend {
     }
 
     async fn daemon_command(&self, line: &str) -> Answer {
+        if let Some(r) = host::apply(&self.host, line) {
+            return if r.code == ret::SUCCESS {
+                Answer::ok(r.out)
+            } else {
+                Answer::error(r.out, r.code)
+            };
+        }
         if let Some((out, code)) = self.control.command(line) {
             return Answer::error(out, code);
         }

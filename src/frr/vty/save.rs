@@ -2,18 +2,24 @@
 //! FRR writes it for a vtysh session, and saving it FRR's way (the old file
 //! kept as `.sav`, a "saved from vty" header, mode 0640).
 
-use std::fmt::Write as _;
 use std::path::Path;
 
 use crate::config::Config;
 
 /// The daemon's `write terminal` text (FRR's `vty_write_config` for a
-/// vtysh session: no "Current configuration" banner, no `end`), with the
-/// logging lines the daemon gave (`DaemonControl::log_config`).
-pub fn write_terminal(cfg: &Config, log_lines: &str, log_commands: bool) -> String {
-    let mut out = String::from("frr version 8.4.4\nfrr defaults traditional\n!\n");
-    let _ = writeln!(out, "hostname {}", hostname());
+/// vtysh session: no "Current configuration" banner, no `end`): the host
+/// head (`host::write_head`), the logging lines the daemon gave
+/// (`DaemonControl::log_config`), the host's service lines, then bfd.
+pub fn write_terminal(
+    cfg: &Config,
+    head: &str,
+    log_lines: &str,
+    services: &str,
+    log_commands: bool,
+) -> String {
+    let mut out = String::from(head);
     out.push_str(log_lines);
+    out.push_str(services);
     // One `!` per lib config writer, as FRR prints them.
     out.push_str("!\n!\n!\n!\n");
     if log_commands {
@@ -34,7 +40,8 @@ pub fn saved_text(write_terminal: &str) -> String {
     )
 }
 
-fn hostname() -> String {
+/// The system's host name, FRR's `hostname` until one is configured.
+pub fn hostname() -> String {
     std::fs::read_to_string("/proc/sys/kernel/hostname")
         .map(|h| h.trim().to_string())
         .unwrap_or_else(|_| "localhost".to_string())

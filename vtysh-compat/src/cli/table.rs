@@ -103,12 +103,13 @@ const CONFIG_CMDS: &[(&str, Id)] = &[
     ),
     ("XFRR_start_configuration", Id::XfrrStart),
     ("XFRR_end_configuration", Id::XfrrEnd),
-    ("frr version .VERSION", Id::Nothing),
-    ("frr defaults <traditional|datacenter>", Id::Nothing),
-    ("hostname WORD", Id::Nothing),
-    ("no hostname [WORD]", Id::Nothing),
-    ("[no] service password-encryption", Id::Nothing),
-    ("[no] service advanced-vty", Id::Nothing),
+    // FRR's host settings: kept by the daemon, shown in running-config.
+    ("frr version .VERSION", Id::Daemon),
+    ("frr defaults <traditional|datacenter>", Id::Daemon),
+    ("hostname WORD", Id::Daemon),
+    ("no hostname [WORD]", Id::Daemon),
+    ("[no] service password-encryption", Id::Daemon),
+    ("[no] service advanced-vty", Id::Daemon),
     ("line vty", Id::Nothing),
     (concat!("log file FILENAME [", levels!(), "]"), Id::Daemon),
     (
@@ -123,12 +124,11 @@ const CONFIG_CMDS: &[(&str, Id)] = &[
     ("log timestamp precision (0-6)", Id::Daemon),
     ("no log timestamp precision [(0-6)]", Id::Daemon),
     ("[no] log record-priority", Id::Daemon),
-    // Passwords guard FRR's TCP vty login, not implemented here: accepted
-    // so that config files written for FRR load, and ignored.
-    ("enable password [(8-8)] WORD", Id::Nothing),
-    ("no enable password", Id::Nothing),
-    ("password [(8-8)] WORD", Id::Nothing),
-    ("no password", Id::Nothing),
+    // Passwords guard the TCP vty's login (shared with its sessions).
+    ("enable password [(8-8)] WORD", Id::Daemon),
+    ("no enable password", Id::Daemon),
+    ("password [(8-8)] WORD", Id::Daemon),
+    ("no password", Id::Daemon),
 ];
 
 const BFD_CMDS: &[(&str, Id)] = &[

@@ -16,10 +16,17 @@ pub struct VtyAuth {
     pub enable_password: Option<String>,
     /// `line vty` / `no login`: sessions start at the prompt.
     pub no_login: bool,
-    /// `hostname`; the system's name when unset, as FRR.
+    /// `hostname`; the system's name when unset, as FRR. Empty after `no
+    /// hostname`: prompts show the system's name, running-config no line.
     pub hostname: Option<String>,
     /// `exec-timeout`; zero never times out.
     pub exec_timeout: Duration,
+    /// `frr defaults PROFILE` given at run time (None: the daemon's own).
+    pub frr_defaults: Option<String>,
+    /// `frr version VERSION`: the version the configuration was written by.
+    pub frr_version: Option<String>,
+    /// `service advanced-vty`.
+    pub advanced_vty: bool,
 }
 
 impl Default for VtyAuth {
@@ -30,6 +37,9 @@ impl Default for VtyAuth {
             no_login: false,
             hostname: None,
             exec_timeout: DEFAULT_EXEC_TIMEOUT,
+            frr_defaults: None,
+            frr_version: None,
+            advanced_vty: false,
         }
     }
 }
@@ -54,6 +64,13 @@ impl VtyAuth {
                     auth.enable_password = Some(pw.to_string())
                 }
                 ["hostname", name] if !indented => auth.hostname = Some(name.to_string()),
+                ["frr", "version", rest @ ..] if !indented && !rest.is_empty() => {
+                    auth.frr_version = Some(rest.join(" "))
+                }
+                ["frr", "defaults", rest @ ..] if !indented && !rest.is_empty() => {
+                    auth.frr_defaults = Some(rest.join(" "))
+                }
+                ["service", "advanced-vty"] if !indented => auth.advanced_vty = true,
                 ["no", "login"] if in_line_vty => auth.no_login = true,
                 ["login"] if in_line_vty => auth.no_login = false,
                 ["exec-timeout", m, rest @ ..] if in_line_vty => {
@@ -69,7 +86,7 @@ impl VtyAuth {
 
     /// The name in prompts.
     pub fn prompt_host(&self) -> String {
-        if let Some(h) = &self.hostname {
+        if let Some(h) = self.hostname.as_ref().filter(|h| !h.is_empty()) {
             return h.clone();
         }
         std::fs::read_to_string("/proc/sys/kernel/hostname")

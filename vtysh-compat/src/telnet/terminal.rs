@@ -175,8 +175,14 @@ impl Terminal {
             self.mode = Mode::AuthEnable;
             return (Vec::new(), ret::SUCCESS);
         }
-        if node == Node::Config && cli::parse(node, line) == Ok(Some(Command::Nothing)) {
-            if let Some(out) = self.vty_setting(line) {
+        if node == Node::Config {
+            // Keywords written out in full by the grammar.
+            let full = match cli::parse(node, line) {
+                Ok(Some(Command::Nothing)) => Some(String::from_utf8_lossy(line).into_owned()),
+                Ok(Some(Command::Request(crate::cli::Request::Daemon { line }))) => Some(line),
+                _ => None,
+            };
+            if let Some(out) = full.and_then(|f| self.vty_setting(&f)) {
                 backend.command_seen(line);
                 return (out, ret::SUCCESS);
             }
@@ -189,23 +195,19 @@ impl Terminal {
     }
 
     /// The CONFIG-node lines that set login things: `password`, `enable
-    /// password`, `hostname` (and their `no`) and `line vty`. Already
-    /// matched by the grammar, so the first letters tell them apart.
-    fn vty_setting(&mut self, line: &[u8]) -> Option<Vec<u8>> {
-        let words: Vec<String> = split_words(line)?
-            .iter()
-            .map(|w| String::from_utf8_lossy(w).into_owned())
-            .collect();
-        let first = |i: usize| words.get(i).and_then(|w| w.bytes().next());
-        let last = words.last().cloned();
-        match (first(0)?, first(1)) {
-            (b'p', _) if words.len() == 2 => update(&self.auth, |a| a.password = last),
-            (b'e', _) if words.len() == 3 => update(&self.auth, |a| a.enable_password = last),
-            (b'h', _) => update(&self.auth, |a| a.hostname = last),
-            (b'l', _) => self.mode = Mode::LineVty,
-            (b'n', Some(b'p')) => update(&self.auth, |a| a.password = None),
-            (b'n', Some(b'e')) => update(&self.auth, |a| a.enable_password = None),
-            (b'n', Some(b'h')) => update(&self.auth, |a| a.hostname = None),
+    /// password`, `hostname` (and their `no`) and `line vty`, keywords in
+    /// full (as the grammar expands them).
+    fn vty_setting(&mut self, line: &str) -> Option<Vec<u8>> {
+        let words: Vec<&str> = line.split_whitespace().collect();
+        let owned = |w: &str| Some(w.to_string());
+        match words.as_slice() {
+            ["password", pw] => update(&self.auth, |a| a.password = owned(pw)),
+            ["enable", "password", pw] => update(&self.auth, |a| a.enable_password = owned(pw)),
+            ["hostname", name] => update(&self.auth, |a| a.hostname = owned(name)),
+            ["no", "password"] => update(&self.auth, |a| a.password = None),
+            ["no", "enable", "password"] => update(&self.auth, |a| a.enable_password = None),
+            ["no", "hostname", ..] => update(&self.auth, |a| a.hostname = Some(String::new())),
+            [l, v] if "line".starts_with(l) && "vty".starts_with(v) => self.mode = Mode::LineVty,
             _ => return None,
         }
         Some(Vec::new())
