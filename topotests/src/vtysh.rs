@@ -171,6 +171,11 @@ impl Vtysh {
         }
     }
 
+    /// The directory of the daemons' vty sockets.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
     /// Runs the commands in one vtysh invocation; returns its output.
     pub fn run(&self, cmds: &[&str]) -> Result<String, String> {
         let dir = self.dir.to_string_lossy().into_owned();

@@ -116,6 +116,15 @@ impl Subject {
         Subject { daemon, peers }
     }
 
+    /// bfdd-rs as the subject with `conf` as its whole config file.
+    pub fn start_rs_with(lab: &Lab, t: &Topo, conf: &str) -> Subject {
+        let daemon = SubjectDaemon::Rs(BfddRs::start(lab, &t.a, "subject-rs", conf));
+        Subject {
+            daemon,
+            peers: Vec::new(),
+        }
+    }
+
     pub fn vty(&self) -> &Vtysh {
         match &self.daemon {
             SubjectDaemon::Frr(f) => f.vty(),
