@@ -66,14 +66,18 @@ fn main() -> ExitCode {
         command_log_always: args.command_log_always,
     };
 
-    let (config, config_note) = match process::load_config(&paths.config_file, args.dryrun) {
-        Ok(c) => c,
-        Err(e) => {
-            eprintln!("{e}");
-            return ExitCode::FAILURE;
-        }
-    };
+    let (config, config_note, config_notes) =
+        match process::load_config(&paths.config_file, args.dryrun) {
+            Ok(c) => c,
+            Err(e) => {
+                eprintln!("{e}");
+                return ExitCode::FAILURE;
+            }
+        };
     if args.dryrun {
+        for note in &config_notes {
+            eprintln!("{note}");
+        }
         return ExitCode::SUCCESS;
     }
     // Before the privilege drop: only then may --limit-fds raise the hard limit.
@@ -128,6 +132,9 @@ fn main() -> ExitCode {
     }
     for line in config_note.iter().flat_map(|n| n.log_lines()) {
         tracing::error!("{line}");
+    }
+    for note in &config_notes {
+        tracing::warn!("{note}");
     }
 
     let rt = match tokio::runtime::Builder::new_multi_thread()
@@ -243,6 +250,11 @@ async fn run(
             return ExitCode::FAILURE;
         }
     };
+    let vty_logging = Arc::new(
+        logging::VtyLogging::new(log.clone(), levels.clone())
+            .with_command_log_always(clients.command_log_always),
+    );
+    apply_config_log_lines(&paths.config_file, vty_logging.as_ref());
     let backend = EngineBackend::with_config(
         registry.clone(),
         config,
@@ -251,10 +263,7 @@ async fn run(
             .config_file
             .exists()
             .then(|| paths.config_file.clone()),
-        Arc::new(
-            logging::VtyLogging::new(log.clone(), levels.clone())
-                .with_command_log_always(clients.command_log_always),
-        ),
+        vty_logging,
     )
     .with_host(clients.vty_auth.clone());
     tokio::spawn(vtysh_compat::serve(listener, Arc::new(backend.clone())));
@@ -425,4 +434,26 @@ async fn reload(
 fn config_debug(c: &config::Config) -> bool {
     let d = &c.debug;
     d.peer || d.zebra || d.network || d.distributed
+}
+
+/// The config file's `log ...` lines, run as the vty runs them (FRR reads
+/// its config file through the vty): a failure is logged with its line.
+fn apply_config_log_lines(path: &Path, control: &dyn bfdd_rs::frr::vty::DaemonControl) {
+    let Ok(text) = std::fs::read_to_string(path) else {
+        return;
+    };
+    for (i, line) in text.lines().enumerate() {
+        if line.starts_with(char::is_whitespace) {
+            continue;
+        }
+        let words: Vec<&str> = line.split_whitespace().collect();
+        if !matches!(words.as_slice(), ["log", ..] | ["no", "log", ..]) {
+            continue;
+        }
+        if let Some((out, code)) = control.command(&words.join(" ")) {
+            if code != 0 {
+                tracing::error!("{}:{}: {}", path.display(), i + 1, out.trim_end());
+            }
+        }
+    }
 }

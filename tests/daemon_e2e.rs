@@ -276,3 +276,50 @@ fn foreground_logs_to_stdout_and_stops_on_sigint() {
     }
     assert!(!sock.exists() && dir.pid().is_none(), "files left behind");
 }
+
+/// Nothing in the config file is taken in silence: its `log file` line is
+/// run as FRR runs it (shown by `write terminal`, the file written), and a
+/// line of another daemon's (`router bgp`) is named in the log with its
+/// line number.
+#[test]
+fn config_file_log_lines_run_and_other_daemons_lines_named() {
+    let ns = netns("cfglog");
+    let dir = scratch("cfglog");
+    let d = dir.0.to_string_lossy().into_owned();
+    let text = format!(
+        "frr version 8.4.4\nhostname r1\nlog file {d}/from-config.log debugging\n\
+         router bgp 65001\n neighbor 192.0.2.1 remote-as 65002\nexit\n!\n\
+         bfd\n peer 127.0.0.2 local-address 127.0.0.1\n exit\nexit\n"
+    );
+    std::fs::write(dir.path("bfdd.conf"), text).expect("config");
+    let st = start(&ns, &dir);
+    assert!(
+        st.success(),
+        "bfdd-rs -d exited {st:?}; log:\n{}",
+        dir.log()
+    );
+    let mut c = dir.vty_conn();
+    assert_eq!(support::vty(&mut c, "enable").1, 0);
+    let (out, code) = support::vty(&mut c, "write terminal");
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        // debugging is the default level: FRR writes none.
+        out.contains(&format!("log file {d}/from-config.log\n")),
+        "{out}"
+    );
+    assert!(out.contains("hostname r1\n"), "{out}");
+    let log = dir.log();
+    assert!(
+        log.contains("bfdd.conf:4: not a bfdd command, left to other daemons: router bgp 65001"),
+        "{log}"
+    );
+    // The indented line belongs to router bgp's block: not listed on its own.
+    assert!(!log.contains("neighbor 192.0.2.1"), "{log}");
+    // Host and log lines are applied, so not reported.
+    assert!(!log.contains("left to other daemons: hostname"), "{log}");
+    assert!(!log.contains("left to other daemons: log"), "{log}");
+    wait_until("the config's log file written", 5, || {
+        std::fs::metadata(dir.path("from-config.log")).is_ok_and(|m| m.len() > 0)
+    });
+    dir.stop();
+}

@@ -58,6 +58,8 @@ pub struct ConfigEditor {
     node: Node,
     /// Warnings of the line being applied.
     warnings: Vec<String>,
+    /// Top-level lines that are not bfdd's (line number, text shown).
+    skipped: Vec<(usize, String)>,
 }
 
 impl ConfigEditor {
@@ -112,6 +114,12 @@ impl ConfigEditor {
             node: self.node,
             warnings: std::mem::take(&mut self.warnings),
         })
+    }
+
+    /// The top-level lines read so far that are not bfdd's (line number,
+    /// text with secrets masked); the indented lines under them are theirs.
+    pub fn take_skipped(&mut self) -> Vec<(usize, String)> {
+        std::mem::take(&mut self.skipped)
     }
 
     /// A name for a peer or profile node that survives other entries being
@@ -197,7 +205,12 @@ impl ConfigEditor {
                     // An indented line nobody in the bfd block knows is a
                     // typo inside the block, not the start of another block.
                     None if self.node != Node::Top && indented => return Err(unknown(&shown)),
-                    None => Outcome::Done(Node::Top),
+                    None => {
+                        if !indented {
+                            self.skipped.push((self.lineno, shown.clone()));
+                        }
+                        Outcome::Done(Node::Top)
+                    }
                 },
             };
             match outcome {

@@ -21,7 +21,7 @@ pub use model::{
     DEFAULT_AUTH_KEY_ID, DEFAULT_DETECT_MULTIPLIER, DEFAULT_ECHO_INTERVAL_MS, DEFAULT_INTERVAL_MS,
     DEFAULT_MINIMUM_TTL, DEFAULT_VRF,
 };
-pub use parse::{load, parse_str};
+pub use parse::{load, load_noted, parse_noted, parse_str};
 
 #[cfg(test)]
 mod tests;

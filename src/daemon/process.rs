@@ -48,19 +48,24 @@ impl ConfigNote {
 /// the backup `<file>.sav` (copying it into place) and otherwise starts with
 /// an empty configuration. In a dry run (`-C`) a missing file is an error,
 /// as is any other failure to read or parse.
-pub fn load_config(path: &Path, dryrun: bool) -> Result<(Config, Option<ConfigNote>), ConfigError> {
+pub fn load_config(
+    path: &Path,
+    dryrun: bool,
+) -> Result<(Config, Option<ConfigNote>, Vec<String>), ConfigError> {
     if dryrun || path.exists() {
-        return config::load(path).map(|c| (c, None));
+        return config::load_noted(path).map(|(c, n)| (c, None, n));
     }
     let mut backup = path.as_os_str().to_owned();
     backup.push(".sav");
     let backup = PathBuf::from(backup);
     if backup.exists() && std::fs::copy(&backup, path).is_ok() {
-        return config::load(path).map(|c| (c, Some(ConfigNote::UsedBackup(path.to_path_buf()))));
+        return config::load_noted(path)
+            .map(|(c, n)| (c, Some(ConfigNote::UsedBackup(path.to_path_buf())), n));
     }
     Ok((
         Config::default(),
         Some(ConfigNote::Missing(path.to_path_buf())),
+        Vec::new(),
     ))
 }
 
@@ -180,7 +185,7 @@ mod tests {
         std::fs::create_dir_all(&dir).expect("dir");
         let conf = dir.join("bfdd.conf");
 
-        let (c, note) = load_config(&conf, false).expect("missing is not fatal");
+        let (c, note, _) = load_config(&conf, false).expect("missing is not fatal");
         assert_eq!(c, Config::default());
         assert_eq!(note, Some(ConfigNote::Missing(conf.clone())));
         let lines = note.expect("note").log_lines();
@@ -196,7 +201,7 @@ mod tests {
             "bfd\n peer 10.0.0.2\n exit\nexit\n",
         )
         .expect("backup");
-        let (c, note) = load_config(&conf, false).expect("backup");
+        let (c, note, _) = load_config(&conf, false).expect("backup");
         assert_eq!(c.peers.len(), 1);
         assert_eq!(note, Some(ConfigNote::UsedBackup(conf.clone())));
         assert!(conf.exists(), "backup copied into place");
