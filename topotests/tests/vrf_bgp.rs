@@ -1,9 +1,16 @@
 //! bgpd in a netns VRF registers its BFD peer through zebra (started with
-//! `--vrfwnetns`, so the namespace NAME is VRF NAME): the BFD daemon under
-//! test (FRR's bfdd, to check the scenario, and bfdd-rs) must open the
+//! `--vrfwnetns`, so the namespace NAME is VRF NAME): bfdd-rs must open the
 //! session in that VRF's namespace, show it with the VRF's name, bring it
 //! Up against FRR in the remote namespace, and tell bgpd, which then
 //! shows BFD Up for its neighbor.
+//!
+//! The same case with FRR 8.4's bfdd under test passed by hand, but cannot
+//! stay in CI: with `--vrfwnetns` zebra makes a VRF of every namespace in
+//! /run/netns, and FRR's bfdd then binds UDP 3784 in all of them, the
+//! remote's namespace too, where it takes part of the remote bfdd's packets
+//! (its log: "no session found ... vrf:4"), so the session comes Up only
+//! some of the time. bfdd-rs opens sockets only in the namespaces of VRFs
+//! that have sessions.
 
 use std::net::IpAddr;
 use std::time::Duration;
@@ -90,11 +97,6 @@ fn case(kind: BfdKind, id: u8, name: &str) {
         !default.contains(&b4),
         "the VRF session shows in the default VRF: {default}"
     );
-}
-
-#[test]
-fn frr_bfdd_serves_bgpd_in_a_netns_vrf() {
-    case(BfdKind::Frr, 107, "vb-frr");
 }
 
 #[test]
