@@ -24,6 +24,7 @@ pub mod router;
 pub mod routing_json;
 pub mod rslog;
 pub mod topo;
+pub mod views;
 pub mod vtysh;
 
 pub use bfdd_rs::BfddRs;

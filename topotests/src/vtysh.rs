@@ -187,6 +187,29 @@ impl Vtysh {
         Ok(out)
     }
 
+    /// Runs the commands in one vtysh invocation and returns its exit code
+    /// and output (stdout, then stderr if any) whatever they are: for
+    /// comparing how two daemons answer a command, errors included.
+    pub fn run_status(&self, cmds: &[&str]) -> (i32, String) {
+        let mut cmd = std::process::Command::new("vtysh");
+        cmd.arg("--vty_socket").arg(&self.dir);
+        for c in cmds {
+            cmd.arg("-c").arg(c);
+        }
+        match cmd.stdin(std::process::Stdio::null()).output() {
+            Ok(out) => {
+                let mut text = String::from_utf8_lossy(&out.stdout).into_owned();
+                let err = String::from_utf8_lossy(&out.stderr);
+                if !err.is_empty() {
+                    text.push_str("[stderr]\n");
+                    text.push_str(&err);
+                }
+                (out.status.code().unwrap_or(-1), text)
+            }
+            Err(e) => (-1, format!("cannot run vtysh: {e}")),
+        }
+    }
+
     /// `configure terminal` followed by `lines`.
     pub fn configure(&self, lines: &[&str]) -> Result<(), String> {
         let mut cmds = vec!["configure terminal"];
