@@ -3,7 +3,8 @@
 //! what cannot match between two runs (discriminators, uptime/downtime
 //! seconds, the order FRR's hash tables list sessions in) and marks packet
 //! counts as approximate (`~N`), which [`lines_match`] then compares within
-//! [`PACKET_TOLERANCE`]. [`diff`] renders a unified-style diff of two views.
+//! [`PACKET_TOLERANCE`]. [`diff`] renders a unified-style diff of two views;
+//! [`save`] and [`load`] keep a run's views in a file.
 
 /// Keys whose values are random per run: discriminators (0 stays 0, as
 /// "no remote discriminator yet" is meaningful).
@@ -102,7 +103,8 @@ pub fn normalise_brief(text: &str) -> Vec<String> {
 }
 
 /// Normalises the text of `show bfd peer ...`: the `ID:` and `Remote ID:`
-/// values (unless 0) and the `Uptime:`/`Downtime:` durations are blanked.
+/// values (unless 0) and the `Uptime:`/`Downtime:` durations are blanked,
+/// control packet counts marked approximate.
 pub fn normalise_peer_text(text: &str) -> Vec<String> {
     text.lines()
         .map(|l| {
@@ -113,6 +115,11 @@ pub fn normalise_peer_text(text: &str) -> Vec<String> {
                     if v != "0" {
                         return format!("{indent}{label}<discriminator>");
                     }
+                }
+            }
+            for label in ["Control packet input: ", "Control packet output: "] {
+                if let Some(v) = trimmed.strip_prefix(label) {
+                    return format!("{indent}{label}~{v}");
                 }
             }
             for label in ["Uptime: ", "Downtime: "] {
@@ -237,6 +244,55 @@ pub fn diff(a: &[String], b: &[String]) -> String {
     out
 }
 
+/// Named views, in the order they were read.
+pub type Views = Vec<(String, Vec<String>)>;
+
+/// One step of a scenario: its name, and the views read after it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Record {
+    pub step: String,
+    pub views: Views,
+}
+
+/// [`Record`]s as text: `### step`, then `## view` and its lines.
+pub fn save(records: &[Record]) -> String {
+    let mut s = String::new();
+    for r in records {
+        s.push_str(&format!("### {}\n", r.step));
+        for (name, lines) in &r.views {
+            s.push_str(&format!("## {name}\n"));
+            for l in lines {
+                s.push_str(l);
+                s.push('\n');
+            }
+        }
+    }
+    s
+}
+
+pub fn load(text: &str) -> Vec<Record> {
+    let mut records: Vec<Record> = Vec::new();
+    for l in text.lines() {
+        if let Some(step) = l.strip_prefix("### ") {
+            records.push(Record {
+                step: step.to_string(),
+                views: Vec::new(),
+            });
+        } else if let Some(view) = l.strip_prefix("## ") {
+            let r = records.last_mut().expect("a step first");
+            r.views.push((view.to_string(), Vec::new()));
+        } else {
+            let r = records.last_mut().expect("a step first");
+            r.views
+                .last_mut()
+                .expect("a view first")
+                .1
+                .push(l.to_string());
+        }
+    }
+    records
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -297,6 +353,10 @@ mod tests {
                 "\t\tDiagnostics: ok",
             ])
         );
+        let counters = "\t\tControl packet input: 362 packets\n\t\tEcho packet input: 0 packets\n";
+        let n = normalise_peer_text(counters);
+        assert_eq!(n[0], "\t\tControl packet input: ~362 packets");
+        assert_eq!(n[1], "\t\tEcho packet input: 0 packets");
     }
 
     #[test]
@@ -317,6 +377,21 @@ mod tests {
         assert!(!lines_match("\"o\":~100", "\"o\":~400"));
         assert!(!lines_match("\"i\":~100", "\"o\":~100"));
         assert!(!lines_match("\"o\":7", "\"o\":8"));
+    }
+
+    #[test]
+    fn records_survive_save_and_load() {
+        let records = vec![
+            Record {
+                step: "0: a".into(),
+                views: vec![("v1".into(), v(&["x", "", "  y"])), ("v2".into(), v(&[]))],
+            },
+            Record {
+                step: "1: b".into(),
+                views: vec![("v1".into(), v(&["z"]))],
+            },
+        ];
+        assert_eq!(load(&save(&records)), records);
     }
 
     #[test]
