@@ -73,6 +73,19 @@ fn admin_down_and_back(first_is_a: bool) {
         p.sim.transitions(other),
         [(State::Down, State::Init), (State::Init, State::Up)]
     );
+    // FRR's counters: shutdown and no shutdown are not session downs; the
+    // peer's Up -> Down is.
+    let (ha, hb) = if first_is_a {
+        (p.ha, p.hb)
+    } else {
+        (p.hb, p.ha)
+    };
+    let c = p.sim.session(admin, ha).counters;
+    assert_eq!((c.session_up, c.session_down), (2, 0));
+    let c = p.sim.session(other, hb).counters;
+    assert_eq!((c.session_up, c.session_down), (2, 1));
+    // While AdminDown the remote's values were still learnt (§6.8.6).
+    assert_ne!(p.sim.session(admin, ha).session.remote_discr(), 0);
 }
 
 #[test]

@@ -208,7 +208,7 @@ fn rfc5880_6_2_down_stays_down_on_rx_up() {
 }
 
 #[test]
-fn rfc5880_6_8_6_admin_down_discards_every_packet() {
+fn rfc5880_6_8_6_admin_down_learns_the_remote_then_discards() {
     let t0 = Instant::now();
     let params = SessionParams {
         admin_down: true,
@@ -221,7 +221,10 @@ fn rfc5880_6_8_6_admin_down_discards_every_packet() {
         assert_eq!(a, Actions::default());
     }
     assert_eq!(s.state(), State::AdminDown);
-    assert_eq!(s.remote_discr(), 0, "not even bfd.RemoteDiscr is learnt");
+    // §6.8.6 sets the remote's variables before the AdminDown discard (FRR
+    // shows them so for a shut-down session).
+    assert_eq!(s.remote_discr(), pkt(State::Up, LOCAL).my_discr);
+    assert_eq!(s.remote_state(), State::Up);
     assert!(
         !s.build_packet(t0 + ms(2)).final_,
         "no Final: the P was discarded"
@@ -695,7 +698,8 @@ fn rfc5880_4_1_remote_c_bit_follows_every_accepted_packet() {
     bad.my_discr = 0;
     s.handle_rx(&bad, t0 + ms(30));
     assert!(s.remote_control_plane_independent());
-    // AdminDown discards everything, the C bit included.
+    // AdminDown still learns the remote's variables (§6.8.6 order), the C
+    // bit with them, before it discards the packet.
     s.set_params(
         SessionParams {
             admin_down: true,
@@ -704,7 +708,8 @@ fn rfc5880_4_1_remote_c_bit_follows_every_accepted_packet() {
         t0 + ms(40),
     );
     s.handle_rx(&pkt(State::Up, LOCAL), t0 + ms(50));
-    assert!(s.remote_control_plane_independent());
+    assert!(!s.remote_control_plane_independent());
+    assert_eq!(s.state(), State::AdminDown);
 }
 
 #[test]

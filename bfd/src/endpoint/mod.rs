@@ -544,9 +544,12 @@ impl Endpoint {
                 // FRR forgets the echo round trips on going Down.
                 e.rtt = None;
             }
+            // FRR's counting: a session that goes Down from Init or Up;
+            // `shutdown` (to AdminDown) and `no shutdown` (AdminDown to
+            // Down) are not session downs.
             if sc.to == State::Up {
                 e.counters.session_up += 1;
-            } else if sc.from == State::Up {
+            } else if sc.to == State::Down && matches!(sc.from, State::Init | State::Up) {
                 e.counters.session_down += 1;
             }
             let ev = event(h, e, sc.from, sc.to, sc.diag);

@@ -166,8 +166,8 @@ impl Session {
         if pkt.your_discr == 0 && !matches!(pkt.state, State::Down | State::AdminDown) {
             return actions;
         }
-        // AdminDown discards everything (§6.8.6); a vanished path hears nothing.
-        if self.session_state == State::AdminDown || self.path_is_down {
+        // A vanished path hears nothing.
+        if self.path_is_down {
             return actions;
         }
         let old_interval = self.tx_interval();
@@ -186,6 +186,13 @@ impl Session {
 
         if pkt.final_ && self.polling {
             self.end_poll();
+        }
+        // §6.8.6: the remote's variables are set first; only then does
+        // AdminDown discard the packet (no state change, no Final). FRR's
+        // bfdd shows them the same way for a shut-down session.
+        if self.session_state == State::AdminDown {
+            self.rx_detect = self.detection_time();
+            return actions;
         }
 
         // §6.8.6 state machine (the §6.2 diagram).
