@@ -19,6 +19,7 @@ mod table;
 #[cfg(test)]
 mod tests;
 mod timers;
+mod vrf;
 
 pub use echo::{EchoCounters, EchoMeta, EchoTransmit, EchoVerdict, RttSamples};
 pub use events::Event;
@@ -267,29 +268,6 @@ impl Endpoint {
         self.apply(slot, actions, now);
     }
 
-    /// The interface names by index, for datagrams with Your Discriminator 0.
-    /// Name the VRF whose data path tags its packets with `id` (not 0).
-    pub fn set_vrf_name(&mut self, id: u32, name: &str) {
-        self.vrf_names.insert(id, name.to_string());
-    }
-
-    pub fn forget_vrf(&mut self, id: u32) {
-        self.vrf_names.remove(&id);
-        self.ifnames.retain(|(v, _), _| *v != id);
-    }
-
-    pub fn set_interfaces(&mut self, names: impl IntoIterator<Item = (u32, String)>) {
-        self.set_vrf_interfaces(0, names);
-    }
-
-    /// The interfaces of VRF `vrf` (its own index space: a VRF is a
-    /// network namespace).
-    pub fn set_vrf_interfaces(&mut self, vrf: u32, names: impl IntoIterator<Item = (u32, String)>) {
-        self.ifnames.retain(|(v, _), _| *v != vrf);
-        self.ifnames
-            .extend(names.into_iter().map(|(i, n)| ((vrf, i), n)));
-    }
-
     /// Zero one session's packet counters (event counters are kept).
     pub fn clear_counters(&mut self, h: Handle) {
         if let Some(e) = self.live(h).and_then(|s| self.table.get_mut(s)) {
@@ -316,17 +294,11 @@ impl Endpoint {
 
     /// A datagram arrived: RFC 5880 §6.8.6 (`receive.rs`).
     pub fn handle_datagram(&mut self, now: Instant, meta: &RxMeta, data: &[u8]) {
-        let vrf = match meta.vrf {
-            0 => DEFAULT_VRF,
-            id => match self.vrf_names.get(&id) {
-                Some(name) => name.as_str(),
-                None => {
-                    self.drops
-                        .errors
-                        .bump(&crate::packet::PacketError::NoSession);
-                    return;
-                }
-            },
+        let Some(vrf) = vrf::name(&self.vrf_names, meta.vrf) else {
+            self.drops
+                .errors
+                .bump(&crate::packet::PacketError::NoSession);
+            return;
         };
         let got = receive::receive(
             &mut self.table,

@@ -10,6 +10,9 @@
 
 use std::time::{Duration, Instant};
 
+use super::Session;
+use crate::packet::State;
+
 /// Echo timers of one session; `tx_interval` 0 means echo is not running.
 #[derive(Debug, Clone, Copy)]
 pub(super) struct EchoTimers {
@@ -52,5 +55,54 @@ impl EchoTimers {
 
     pub fn detection_time(&self, detect_mult: u8) -> Duration {
         Duration::from_micros(u64::from(detect_mult) * u64::from(self.tx_interval))
+    }
+}
+
+impl Session {
+    /// One of our own echo packets came back: push echo detection out.
+    /// False (and nothing changes) when echo is not running, as FRR drops
+    /// such packets.
+    pub fn echo_received(&mut self, now: Instant) -> bool {
+        if !self.echo.running() || self.path_is_down {
+            return false;
+        }
+        self.echo.rearm(self.remote_detect_mult, now);
+        true
+    }
+
+    /// The echo function is running (FRR's "echo active").
+    pub fn echo_active(&self) -> bool {
+        self.echo.running()
+    }
+
+    /// The echo transmit interval in force, µs (0 when echo is not running).
+    pub fn echo_tx_interval(&self) -> u32 {
+        self.echo.tx_interval
+    }
+
+    /// Start, retime or stop echo after the configuration or the peer's
+    /// values changed, as FRR's bfdd does; true when an echo packet is due
+    /// now (echo just started or its interval changed).
+    pub(super) fn echo_sync(&mut self, now: Instant) -> bool {
+        if !self.params.echo_mode || self.session_state != State::Up || self.path_is_down {
+            return false;
+        }
+        // §6.8.9: a peer asking for no echo gets none.
+        if self.remote_required_min_echo_rx == 0 {
+            self.echo.stop();
+            return false;
+        }
+        // §6.8.9: never faster than the peer's Required Min Echo RX Interval.
+        let interval = self
+            .remote_required_min_echo_rx
+            .max(self.params.desired_min_echo_tx)
+            .max(1);
+        if self.echo.running() && self.echo.tx_interval == interval {
+            return false;
+        }
+        self.echo.start(interval, self.remote_detect_mult, now);
+        let first = Duration::from_micros(u64::from(interval));
+        self.echo.next_tx = now + self.jittered(first);
+        true
     }
 }
