@@ -107,6 +107,15 @@ impl Drop for Router {
 }
 
 /// vtysh in the daemon's own mount and network namespaces, so it finds
+/// Nobody holds the lock on `path` (a running daemon holds its pid file's).
+fn lock_free(path: &std::path::Path) -> bool {
+    use nix::fcntl::{Flock, FlockArg};
+    let Ok(f) = std::fs::File::open(path) else {
+        return true;
+    };
+    Flock::lock(f, FlockArg::LockExclusiveNonblock).is_ok()
+}
+
 /// /var/run/frr/bfdd.vty where bfdd made it.
 fn vtysh(pid: i32, cmd: &str) -> String {
     let out = Command::new("nsenter")
@@ -181,7 +190,11 @@ fn topotest_argv_missing_config_sigkill_restart_sigterm() {
 
     // SIGKILL leaves its pid file and socket behind...
     signal(first, libc::SIGKILL);
-    wait_until("killed daemon gone", 5, || !alive(first));
+    // The main thread turns zombie before the other threads have closed the
+    // process's files: wait for the pid file's lock to go too.
+    wait_until("killed daemon gone, its pid file lock released", 5, || {
+        !alive(first) && lock_free(&r.path("run/bfdd.pid"))
+    });
     assert!(r.path("run/bfdd.pid").exists() && r.path("run/bfdd.vty").exists());
 
     // ...which must not stop the next start, now with a config.

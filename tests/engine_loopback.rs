@@ -333,14 +333,15 @@ fn remote_cbit_and_up_down_counters_body() {
     shut.params.admin_down = true;
     b.send(Command::Upsert(shut));
     assert!(a.wait_state(State::Down, WAIT).is_some(), "A goes Down");
+    // FRR's counting: A's Up -> Down is a session down, B's shutdown is not.
     assert_eq!(counts(&a), (1, 1));
-    assert_eq!(counts(&b), (1, 1));
+    assert_eq!(counts(&b), (1, 0));
     // No shutdown: B AdminDown -> Down, both back Up.
     b.send(Command::Upsert(sb));
     assert!(up_cbit(&mut b));
     assert!(!up_cbit(&mut a));
     assert_eq!(counts(&a), (2, 1));
-    assert_eq!(counts(&b), (2, 1));
+    assert_eq!(counts(&b), (2, 0));
 }
 
 /// A Down packet with Your Discriminator 0, by hand (RFC 5880 §4.1).
