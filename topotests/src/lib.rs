@@ -16,6 +16,7 @@ pub mod conf;
 pub mod daemon;
 pub mod frr;
 pub mod json;
+pub mod known;
 pub mod lab;
 pub mod netns;
 pub mod nft;

@@ -19,12 +19,15 @@
 //! as configuration and show output only (echo itself: `echo.rs`).
 
 mod common;
+mod diff_common;
 
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use common::*;
-use topotests::views::{self, Record, Views};
-use topotests::{json, Lab, Topo, Vtysh};
+use diff_common::*;
+use topotests::known::{self, Known};
+use topotests::views::Record;
+use topotests::{Lab, Topo};
 
 /// Where a step's lines are entered.
 #[derive(Debug, Clone, Copy)]
@@ -39,15 +42,6 @@ enum Target {
     Config,
     /// Enable mode.
     Exec,
-}
-
-/// What must hold before a step's views are read.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Settle {
-    /// The four sessions Up on both sides, then no change for a while.
-    Up,
-    /// No change for a while, whatever the states.
-    Stable,
 }
 
 struct Step {
@@ -186,27 +180,6 @@ const STEPS: &[Step] = &[
     step("no bfd", Config, &["no bfd"], Stable),
 ];
 
-/// How long the views must stay unchanged before a step counts as settled:
-/// with every session Up (packets every 200-400 ms, a poll sequence done
-/// within a second), and otherwise (a Down session sends once a second).
-const HOLD_UP: Duration = Duration::from_millis(1500);
-const HOLD_STABLE: Duration = Duration::from_millis(2500);
-const POLL: Duration = Duration::from_millis(250);
-const SETTLE_TIMEOUT: Duration = Duration::from_secs(40);
-
-/// The key of a session as `peer` and `show bfd peer` take it.
-fn key(s: &Sess, subject_side: bool) -> String {
-    let p = if subject_side {
-        subject_peer(s)
-    } else {
-        remote_frr_peer(s)
-    };
-    p.header()
-        .strip_prefix("peer ")
-        .expect("a peer header")
-        .to_string()
-}
-
 /// `line` with the placeholders of [`Step::lines`] filled in.
 fn fill(line: &str, sessions: &[Sess]) -> String {
     let mut out = line.to_string();
@@ -241,128 +214,6 @@ fn commands(st: &Step, sessions: &[Sess]) -> Vec<String> {
     cmds
 }
 
-/// Runs one step's commands in one vtysh; its exit code and its output,
-/// normalised like the views (a step may be a show).
-fn answer(vty: &Vtysh, cmds: &[String]) -> (i32, Vec<String>) {
-    let argv: Vec<&str> = cmds.iter().map(String::as_str).collect();
-    let (code, text) = vty.run_status(&argv);
-    let json = views::normalise_json(&text).join("\n");
-    (code, views::normalise_peer_text(&json))
-}
-
-fn with_code(code: i32, lines: Vec<String>) -> Vec<String> {
-    std::iter::once(format!("exit code {code}"))
-        .chain(lines)
-        .collect()
-}
-
-/// What the remote FRR shows about the subject's end of session `s`.
-fn remote_view(remote: &Vtysh, s: &Sess) -> Vec<String> {
-    let (code, text) = remote.run_status(&[&format!("show bfd peer {} json", key(s, false))]);
-    let Ok(doc) = json::parse(&text) else {
-        return with_code(code, text.lines().map(str::to_string).collect());
-    };
-    let fields = [
-        "status",
-        "diagnostic",
-        "remote-diagnostic",
-        "remote-receive-interval",
-        "remote-transmit-interval",
-        "remote-echo-receive-interval",
-        "remote-detect-multiplier",
-    ];
-    let shown = fields.iter().map(|f| {
-        let v = doc.get(f).map_or("(absent)".to_string(), |v| match v {
-            json::Value::String(s) => s.clone(),
-            other => other
-                .as_u64()
-                .map_or(format!("{other:?}"), |n| n.to_string()),
-        });
-        format!("{f}: {v}")
-    });
-    with_code(code, shown.collect())
-}
-
-fn read_views(subject: &Vtysh, remote: &Vtysh, sessions: &[Sess]) -> Views {
-    let show = |cmd: &str, norm: fn(&str) -> Vec<String>| {
-        let (code, text) = subject.run_status(&[cmd]);
-        (cmd.to_string(), with_code(code, norm(&text)))
-    };
-    let mut v = vec![
-        show("show bfd peers json", views::normalise_json),
-        show("show bfd peers brief", views::normalise_brief),
-        show("show bfd peers counters json", views::normalise_json),
-    ];
-    for s in sessions {
-        v.push(show(
-            &format!("show bfd peer {} json", key(s, true)),
-            views::normalise_json,
-        ));
-    }
-    for s in sessions {
-        v.push(show(
-            &format!("show bfd peer {}", key(s, true)),
-            views::normalise_peer_text,
-        ));
-    }
-    v.push(show("show running-config", views::bfd_section));
-    for s in sessions {
-        v.push((
-            format!("remote's view of the subject, {}", s.label),
-            remote_view(remote, s),
-        ));
-    }
-    v
-}
-
-/// Waits until the subject's sessions and the remote's view of them stop
-/// changing for a while (and, for [`Settle::Up`], are all Up on both sides).
-fn settle(st: &Step, subject: &Subject, remote: &Remote, sessions: &[Sess]) {
-    let r = remote_vty(remote);
-    let fingerprint = || {
-        let (_, text) = subject.vty().run_status(&["show bfd peers json"]);
-        let mut fp = views::normalise_json(&text);
-        for s in sessions {
-            fp.extend(remote_view(r, s));
-        }
-        fp
-    };
-    let mut last = fingerprint();
-    let mut since = Instant::now();
-    topotests::wait_for(
-        &format!("step {:?} to settle", st.what),
-        SETTLE_TIMEOUT,
-        POLL,
-        || {
-            let now = fingerprint();
-            if now != last {
-                last = now;
-                since = Instant::now();
-                return Err("still changing".into());
-            }
-            if st.settle == Settle::Up {
-                subject.check_all(sessions, |p| p.is_up())?;
-                remote.check_all(sessions, |st| st == "up")?;
-            }
-            let hold = match st.settle {
-                Settle::Up => HOLD_UP,
-                Settle::Stable => HOLD_STABLE,
-            };
-            if since.elapsed() < hold {
-                return Err(format!("unchanged for {:?} only", since.elapsed()));
-            }
-            Ok(())
-        },
-    );
-}
-
-fn remote_vty(remote: &Remote) -> &Vtysh {
-    match remote {
-        Remote::Frr { router, .. } => router.vty(),
-        Remote::Bird { .. } => unreachable!("an FRR remote"),
-    }
-}
-
 /// Runs the whole table with `kind` as the subject.
 fn run_table(kind: SubjectKind, name: &str) -> Vec<Record> {
     let lab = Lab::new(name);
@@ -386,7 +237,7 @@ fn run_table(kind: SubjectKind, name: &str) -> Vec<Record> {
     let subject = Subject::start(kind, &lab, &t, peers);
     wait_all_up(&subject, &remote, &sessions);
     let start = step("(start: all Up)", Exec, &[], Up);
-    settle(&start, &subject, &remote, &sessions);
+    settle(start.what, start.settle, &subject, &remote, &sessions);
     let mut records = vec![Record {
         step: start.what.to_string(),
         views: read_views(subject.vty(), router.vty(), &sessions),
@@ -395,7 +246,7 @@ fn run_table(kind: SubjectKind, name: &str) -> Vec<Record> {
         let cmds = commands(st, &sessions);
         let (code, out) = answer(subject.vty(), &cmds);
         eprintln!("[{name}] step {i}: {} -> exit {code}", st.what);
-        settle(st, &subject, &remote, &sessions);
+        settle(st.what, st.settle, &subject, &remote, &sessions);
         let mut views = vec![(format!("vtysh {}", cmds.join(" / ")), with_code(code, out))];
         views.extend(read_views(subject.vty(), router.vty(), &sessions));
         records.push(Record {
@@ -406,20 +257,6 @@ fn run_table(kind: SubjectKind, name: &str) -> Vec<Record> {
     records
 }
 
-/// A difference this test found and that is not fixed here: outside the
-/// vty layer, in the protocol crate `bfd/` (being reworked elsewhere), or a
-/// deliberate choice. Tolerated and printed; the test fails when one is no
-/// longer seen, so the list stays true.
-struct Known {
-    why: &'static str,
-    /// The steps (their `what`) it shows in; empty: any step.
-    steps: &'static [&'static str],
-    /// The views it shows in, by the start of their name; empty: any view.
-    views: &'static [&'static str],
-    /// Every differing line of the view contains one of these; empty: any.
-    keys: &'static [&'static str],
-}
-
 const SHUTDOWN_STEPS: &[&str] = &[
     "shutdown v4 multihop",
     "shutdown v6 single-hop",
@@ -428,6 +265,7 @@ const SHUTDOWN_STEPS: &[&str] = &[
     "profile shutdown",
 ];
 
+/// Differences this table finds and does not fix (see `topotests::known`).
 const KNOWN: &[Known] = &[
     Known {
         why: "a shut-down session: FRR's bfdd sends AdminDown with the \
@@ -461,92 +299,20 @@ const KNOWN: &[Known] = &[
     },
 ];
 
-/// The entry of [`KNOWN`] that explains the whole of `diff` in `view`
-/// after step `what`, if any.
-fn known(what: &str, view: &str, diff: &str) -> Option<usize> {
-    KNOWN.iter().position(|k| {
-        (k.steps.is_empty() || k.steps.contains(&what))
-            && (k.views.is_empty() || k.views.iter().any(|v| view.starts_with(v)))
-            && (k.keys.is_empty()
-                || diff
-                    .lines()
-                    .filter(|l| l.starts_with('-') || l.starts_with('+'))
-                    .all(|l| k.keys.iter().any(|key| l.contains(key))))
-    })
-}
-
-/// Every (step, view) where the two runs differ, as a printable diff, with
-/// the [`KNOWN`] entry explaining it if one does.
-fn differences(frr: &[Record], rs: &[Record]) -> Vec<(Option<usize>, String)> {
-    assert_eq!(frr.len(), rs.len(), "both runs went through every step");
-    let mut out = Vec::new();
-    for (i, (f, r)) in frr.iter().zip(rs).enumerate() {
-        assert_eq!(f.views.len(), r.views.len(), "{}: views", f.step);
-        let what = i.checked_sub(1).map_or("", |n| STEPS[n].what);
-        for ((name, fv), (_, rv)) in f.views.iter().zip(&r.views) {
-            if !views::views_match(fv, rv) {
-                let d = views::diff(fv, rv);
-                let text = format!(
-                    "=== step {}, view `{name}` (- FRR bfdd, + bfdd-rs)\n{d}",
-                    f.step
-                );
-                out.push((known(what, name, &d), text));
-            }
-        }
-    }
-    out
-}
-
-/// FRR's run of the table. For working on bfdd-rs, `DIFF_LIVE_FRR_RECORD=
-/// FILE` saves it to FILE, or reads it from FILE when FILE exists (skipping
-/// the FRR run; delete the file whenever the table changes).
-fn frr_records() -> Vec<Record> {
-    let cache = std::env::var_os("DIFF_LIVE_FRR_RECORD").map(std::path::PathBuf::from);
-    if let Some(text) = cache.as_ref().and_then(|p| std::fs::read_to_string(p).ok()) {
-        eprintln!("FRR's run read from {:?}", cache);
-        return views::load(&text);
-    }
-    let records = run_table(SubjectKind::Frr, "dl-frr");
-    if let Some(p) = &cache {
-        std::fs::write(p, views::save(&records)).expect("save FRR's run");
-    }
-    records
-}
-
 /// The step table applied live through vtysh gives the same answers and
 /// views with bfdd-rs as with FRR's bfdd.
 #[test]
 fn live_vtysh_configuration_looks_the_same() {
     let t0 = Instant::now();
-    let frr = frr_records();
+    let frr = known::cached_frr_run("DIFF_LIVE_FRR_RECORD", || {
+        run_table(SubjectKind::Frr, "dl-frr")
+    });
     let rs = run_table(SubjectKind::BfddRs, "dl-rs");
     for r in &frr {
         let answer = &r.views[0].1;
         eprintln!("FRR, step {}: {}", r.step, answer.join(" | "));
     }
-    let diffs = differences(&frr, &rs);
-    for (k, d) in &diffs {
-        match k {
-            Some(k) => eprintln!("(known: {})\n{d}", KNOWN[*k].why),
-            None => eprintln!("{d}"),
-        }
-    }
-    let unknown = diffs.iter().filter(|(k, _)| k.is_none()).count();
-    eprintln!(
-        "{} steps, {} differing views ({unknown} not known), {:?}",
-        frr.len(),
-        diffs.len(),
-        t0.elapsed()
-    );
-    assert_eq!(
-        unknown, 0,
-        "bfdd-rs differs from FRR's bfdd in {unknown} views (diffs above)"
-    );
-    for (n, k) in KNOWN.iter().enumerate() {
-        assert!(
-            diffs.iter().any(|(seen, _)| *seen == Some(n)),
-            "known difference no longer seen, remove it from KNOWN: {}",
-            k.why
-        );
-    }
+    let what = |i: usize| i.checked_sub(1).map_or("", |n| STEPS[n].what);
+    known::verdict(&frr, &rs, what, KNOWN);
+    eprintln!("{:?}", t0.elapsed());
 }
