@@ -790,3 +790,35 @@ fn set_params_while_not_up_applies_at_once_without_poll() {
     assert_eq!(s.tx_interval(), ms(1000));
     assert_eq!(s.params().desired_min_tx, 2_000_000);
 }
+
+/// Going Down forgets the remote's discriminator, as FRR's bfdd does on
+/// every way Down: the packets that say so carry Your Discriminator zero,
+/// and the next packet from the remote teaches it again.
+#[test]
+fn going_down_forgets_the_remote_discriminator() {
+    let t0 = Instant::now();
+    for how in ["remote Down", "detection", "path down"] {
+        let mut s = up_session(SessionParams::default(), t0);
+        assert_eq!(s.remote_discr(), PEER, "{how}: Up knows the remote");
+        let now = t0 + ms(5000);
+        match how {
+            "remote Down" => {
+                s.handle_rx(&pkt(State::Down, LOCAL), t0 + ms(100));
+            }
+            "detection" => {
+                s.handle_timeout(now);
+            }
+            _ => {
+                s.path_down(t0 + ms(100));
+            }
+        }
+        assert_eq!(s.state(), State::Down, "{how}");
+        assert_eq!(s.remote_discr(), 0, "{how}: forgotten");
+        assert_eq!(s.build_packet(now).your_discr, 0, "{how}");
+        if how != "path down" {
+            s.handle_rx(&pkt(State::Down, 0), now);
+            assert_eq!(s.state(), State::Init, "{how}");
+            assert_eq!(s.remote_discr(), PEER, "{how}: learnt again");
+        }
+    }
+}

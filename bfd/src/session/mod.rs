@@ -481,6 +481,13 @@ impl Session {
         self.session_state = to;
         self.local_diag = diag;
         self.last_state_change = now;
+        if to == State::Down {
+            // As FRR's bfdd does on every way Down: the remote is unknown
+            // again until its next packet (§6.8.1 asks it after a Detection
+            // Time of silence; going Down is at least that), so our Down
+            // packets carry Your Discriminator zero.
+            self.remote_discr = 0;
+        }
         if to != State::Up {
             self.echo.stop();
         }
