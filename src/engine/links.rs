@@ -59,6 +59,22 @@ pub fn readiness(key: &SessionKey, links: &[LinkInfo]) -> Option<Option<u32>> {
     }
 }
 
+/// Whether an up path keeps its interface: a single-hop session on a named
+/// interface loses it when the interface is deleted (or created again under
+/// another index); any other path has nothing to lose. A link that is down
+/// or without its address is kept, as FRR's bfdd keeps it.
+pub fn interface_kept(key: &SessionKey, ifindex: Option<u32>, links: &[LinkInfo]) -> bool {
+    if key.multihop {
+        return true;
+    }
+    match (&key.ifname, ifindex) {
+        (Some(name), Some(ifindex)) => links
+            .iter()
+            .any(|l| &l.name == name && l.ifindex == ifindex),
+        _ => true,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -130,5 +146,28 @@ mod tests {
         let mut k = key(None, None, false);
         k.vrf = "red".into();
         assert_eq!(readiness(&k, &links), Some(None));
+    }
+
+    #[test]
+    fn an_up_path_is_lost_only_with_its_interface() {
+        let k = key(None, Some("eth0"), false);
+        let up = [link(3, "eth0", true, &["10.0.0.1"])];
+        let down_bare = [link(3, "eth0", false, &[])];
+        assert!(interface_kept(&k, Some(3), &up));
+        assert!(
+            interface_kept(&k, Some(3), &down_bare),
+            "down, no address: kept"
+        );
+        assert!(!interface_kept(&k, Some(3), &[]), "deleted");
+        assert!(
+            !interface_kept(&k, Some(3), &[link(9, "eth0", true, &[])]),
+            "created again under another index"
+        );
+        let mh = key(Some("10.0.0.1"), None, true);
+        assert!(
+            interface_kept(&mh, None, &[]),
+            "multihop: no interface to lose"
+        );
+        assert!(interface_kept(&key(None, None, false), None, &[]));
     }
 }

@@ -21,7 +21,7 @@ use bfd::{Endpoint, Handle, SessionKey, Transmit};
 use tracing::{debug, warn};
 
 use super::echo::EchoPath;
-use super::links::{readiness, LinkTable};
+use super::links::{interface_kept, readiness, LinkTable};
 use super::path::{DataPath, PathCounters};
 use super::sockets::{self, Listener, RxBatch, PORT_MULTIHOP, PORT_SINGLE_HOP, RX_BATCH};
 use super::stats::Batch;
@@ -202,39 +202,46 @@ impl KernelUdp {
         Some((p.src_port, p.ifindex, p.socket.is_some()))
     }
 
-    /// Bring the session's path in line with the current links.
+    /// Bring the session's path in line with the current links. As FRR's
+    /// bfdd does, a path is opened once its interface and local address
+    /// are there, and taken down (Path Down) only when its interface is
+    /// deleted: a link going down or an address going away leaves the
+    /// session to its Detection Time.
     fn refresh(&mut self, h: Handle, ep: &mut Endpoint, now: Instant) {
         let Some(s) = ep.get(h) else { return };
-        let want = self
-            .links
-            .as_ref()
-            .and_then(|l| readiness(&s.config.key, l.links()));
+        let links = self.links.as_ref().map(|l| l.links());
+        let want = links.and_then(|l| readiness(&s.config.key, l));
         let Some(p) = self.tx.get_mut(h) else { return };
-        match (p.up, want) {
-            (false, None) => {}
-            (true, Some(ifindex)) if ifindex == p.ifindex => {
-                // Addresses changed under a socket that could not be
-                // connected, or whose source address left the path: open it
-                // again (the path stays up).
-                let links = self.links.as_ref().map_or(&[][..], |l| l.links());
-                let stale = match p.socket.as_ref() {
-                    Some(sock) => !p.connected || !source_on_path(sock, ifindex, links),
-                    None => false,
-                };
-                if stale {
-                    self.reopen(h, ep, now);
-                }
+        if !p.up {
+            if let Some(ifindex) = want {
+                self.enable(h, ifindex, ep, now);
             }
-            (true, _) => {
-                p.up = false;
-                p.socket = None;
-                p.ifindex = None;
-                ep.path_down(h, now);
-                if let Some(ifindex) = want {
-                    self.enable(h, ifindex, ep, now);
-                }
+            return;
+        }
+        let kept = links.is_none_or(|l| interface_kept(&s.config.key, p.ifindex, l));
+        if !kept {
+            p.up = false;
+            p.socket = None;
+            p.ifindex = None;
+            ep.path_down(h, now);
+            if let Some(ifindex) = want {
+                self.enable(h, ifindex, ep, now);
             }
-            (false, Some(ifindex)) => self.enable(h, ifindex, ep, now),
+            return;
+        }
+        if want == Some(p.ifindex) {
+            // Addresses changed under a socket that could not be connected,
+            // or whose source address left the path, or a reopen failed:
+            // open it again (the path stays up).
+            let stale = match p.socket.as_ref() {
+                Some(sock) => {
+                    !p.connected || !source_on_path(sock, p.ifindex, links.unwrap_or(&[]))
+                }
+                None => true,
+            };
+            if stale {
+                self.reopen(h, ep, now);
+            }
         }
     }
 
@@ -267,7 +274,9 @@ impl KernelUdp {
     }
 
     /// Replace an up session's socket (same port if free); if that fails
-    /// the path goes down and is retried like any socket that will not open.
+    /// the path stays up without a socket (its packets are lost, as on a
+    /// link that is down) and the socket is retried like any that will not
+    /// open.
     fn reopen(&mut self, h: Handle, ep: &mut Endpoint, now: Instant) {
         let Some(key) = ep.get(h).map(|s| s.config.key.clone()) else {
             return;
@@ -286,9 +295,6 @@ impl KernelUdp {
             Err(err) => {
                 warn!("BFD session to {}: cannot reopen socket: {err}", key.peer);
                 self.counters.socket_errors += 1;
-                p.up = false;
-                p.ifindex = None;
-                ep.path_down(h, now);
                 self.retry_open_at.get_or_insert(now + OPEN_RETRY);
             }
         }

@@ -49,19 +49,15 @@ fn ifindex(ns: &netns::Netns, dev: &str) -> u32 {
         .unwrap_or_else(|| panic!("no ifindex in {out:?}"))
 }
 
-/// Our sessions Down with diagnostic "path down" (the local path failed).
-fn wait_subject_path_down(subject: &Subject, sessions: &[Sess], what: &str) {
+/// Our sessions Down with diagnostic `diag`.
+fn wait_subject_down(subject: &Subject, sessions: &[Sess], diag: &str, what: &str) {
     let (_, took) = wait_for(
-        &format!("bfdd-rs sessions Down with \"path down\" after {what}"),
+        &format!("bfdd-rs sessions Down with {diag:?} after {what}"),
         Duration::from_secs(5),
         FAST_POLL,
-        || {
-            subject.check_all(sessions, |p| {
-                p.status == "down" && p.diagnostic == "path down"
-            })
-        },
+        || subject.check_all(sessions, |p| p.status == "down" && p.diagnostic == diag),
     );
-    eprintln!("bfdd-rs Down (path down) {took:?} after {what}");
+    eprintln!("bfdd-rs Down ({diag}) {took:?} after {what}");
 }
 
 /// FRR leaves Up because our packets stop: detection time expired.
@@ -83,8 +79,9 @@ fn wait_remote_timeout(remote: &Remote, sessions: &[Sess], what: &str) {
     eprintln!("FRR Down (detection timeout) {took:?} after {what}");
 }
 
-/// Item 1 (a) and (b): our veth set down → our sessions Down with "path
-/// down", FRR's by detection timeout; set up → Up again. Then the veth pair
+/// Item 1 (a) and (b): our veth set down → both sides Down by detection
+/// timeout (FRR's bfdd takes a session's path down only when its interface
+/// is deleted, and bfdd-rs does the same: `differential_events.rs`); set up → Up again. Then the veth pair
 /// is deleted (our sessions Down, "path down") and recreated with the same
 /// names and addresses but a new ifindex → Up again.
 #[test]
@@ -104,7 +101,12 @@ fn rs_vs_frr_interface_down_up_and_recreate() {
 
     // (a) link down, then up.
     topo.a.must(&["ip", "link", "set", &l.if_a, "down"]);
-    wait_subject_path_down(&subject, &sessions, "link down");
+    wait_subject_down(
+        &subject,
+        &sessions,
+        "control detection time expired",
+        "link down",
+    );
     wait_remote_timeout(&remote, &sessions, "link down");
     hold_for(
         "bfdd-rs sessions stay Down while the link is down",
@@ -131,7 +133,7 @@ fn rs_vs_frr_interface_down_up_and_recreate() {
     // (b) the veth pair deleted and recreated.
     let old_index = ifindex(&topo.a, &l.if_a);
     topo.a.must(&["ip", "link", "del", &l.if_a]);
-    wait_subject_path_down(&subject, &sessions, "veth deleted");
+    wait_subject_down(&subject, &sessions, "path down", "veth deleted");
     netns::veth(&topo.a, &l.if_a, &topo.b, &l.if_b);
     // The link is up for a while before its IPv4 address comes: a socket
     // connected meanwhile would get the loopback's address as its source
