@@ -47,6 +47,8 @@ pub struct BfddRs {
     dir: PathBuf,
     child: Option<Child>,
     vty: Vtysh,
+    /// The whole command line, `ip netns exec` included, for restarts.
+    argv: Vec<String>,
 }
 
 impl BfddRs {
@@ -75,7 +77,6 @@ impl BfddRs {
         lab.add_log(&format!("{name} stderr"), &dir.join("bfdd.stderr"));
         lab.add_log(&format!("{name} bfdd.log"), &dir.join("bfdd.log"));
         let d = dir.to_string_lossy().into_owned();
-        let stderr = dir.join("bfdd.stderr");
         // Every instance gets private control sockets: the defaults under
         // /var/run/frr are shared by all namespaces, and a second instance
         // would take over the first one's socket files.
@@ -86,51 +87,88 @@ impl BfddRs {
         if !extra.contains(&"--zapi-socket") {
             private.extend(["--zapi-socket".into(), format!("{d}/bfdd-zapi.sock")]);
         }
-        let child = Command::new("ip")
-            .args(["netns", "exec", ns.name()])
-            .arg(&bin)
-            .args(["--standalone", "-f"])
-            .arg(&conf_path)
-            .args(["--vty_socket", &d, "-i", &format!("{d}/bfdd.pid")])
-            .args([
+        let mut argv: Vec<String> = vec![
+            "ip".into(),
+            "netns".into(),
+            "exec".into(),
+            ns.name().into(),
+            bin.to_string_lossy().into_owned(),
+            "--standalone".into(),
+            "-f".into(),
+            conf_path.to_string_lossy().into_owned(),
+        ];
+        argv.extend(
+            [
+                "--vty_socket",
+                &d,
+                "-i",
+                &format!("{d}/bfdd.pid"),
                 "--log",
                 &format!("file:{d}/bfdd.log"),
                 "--log-level",
                 "debug",
-            ])
-            .args(&private)
-            .args(extra)
-            .stdin(Stdio::null())
-            .stdout(log_sink(&stderr))
-            .stderr(log_sink(&stderr))
-            .spawn()
-            .unwrap_or_else(|e| panic!("cannot start {}: {e}", bin.display()));
+            ]
+            .map(String::from),
+        );
+        argv.extend(private);
+        argv.extend(extra.iter().map(|a| a.to_string()));
         let mut rs = BfddRs {
             name: name.to_string(),
             vty: Vtysh::new(&dir),
             dir,
-            child: Some(child),
+            child: None,
+            argv,
         };
+        rs.spawn();
+        rs
+    }
+
+    /// Starts the daemon from `argv` and waits until its vty answers.
+    fn spawn(&mut self) {
+        let stderr = self.dir.join("bfdd.stderr");
+        let child = Command::new(&self.argv[0])
+            .args(&self.argv[1..])
+            .stdin(Stdio::null())
+            .stdout(log_sink(&stderr))
+            .stderr(log_sink(&stderr))
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot start {}: {e}", self.argv[4]));
+        self.child = Some(child);
+        let name = self.name.clone();
         let deadline = Instant::now() + Duration::from_secs(15);
         loop {
-            if let Some(status) = rs.exited() {
+            if let Some(status) = self.exited() {
                 panic!(
                     "{name}: bfdd-rs ({}) exited at start-up ({status}); stderr:\n{}",
-                    bin.display(),
+                    self.argv[4],
                     std::fs::read_to_string(&stderr).unwrap_or_default()
                 );
             }
-            if rs.vty.peers().is_ok() {
+            if self.vty.peers().is_ok() {
                 break;
             }
             assert!(
                 Instant::now() < deadline,
                 "{name}: bfdd-rs did not answer `show bfd peers json` within 15 s: {:?}",
-                rs.vty.peers().err()
+                self.vty.peers().err()
             );
             std::thread::sleep(Duration::from_millis(100));
         }
-        rs
+    }
+
+    /// Stops the daemon with `sig` (TERM, or KILL for a crash) and reaps it.
+    pub fn stop(&mut self, sig: &str) {
+        let pid = self.pid().expect("bfdd-rs running");
+        cmd::signal(pid, sig).unwrap_or_else(|e| panic!("{e}"));
+        if let Some(mut child) = self.child.take() {
+            let _ = child.wait();
+        }
+    }
+
+    /// Starts the stopped daemon again with the same command line.
+    pub fn start_again(&mut self) {
+        assert!(self.child.is_none(), "{}: still running", self.name);
+        self.spawn();
     }
 
     pub fn name(&self) -> &str {

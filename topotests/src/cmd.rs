@@ -60,6 +60,23 @@ pub fn alive(pid: u32) -> bool {
     }
 }
 
+/// Whether any thread of process `pid` still runs: a process whose leader
+/// has exited is a zombie while its other threads still hold its sockets
+/// and files.
+pub fn any_thread_alive(pid: u32) -> bool {
+    let Ok(tasks) = std::fs::read_dir(format!("/proc/{pid}/task")) else {
+        return false;
+    };
+    tasks.flatten().any(|t| {
+        std::fs::read_to_string(t.path().join("stat"))
+            .map(|stat| {
+                stat.rsplit_once(')')
+                    .is_some_and(|(_, rest)| !rest.trim_start().starts_with('Z'))
+            })
+            .unwrap_or(false)
+    })
+}
+
 /// SIGTERM `pid`, wait up to `grace`, then SIGKILL. Only for processes this
 /// harness started (their pids come from our own pid files or children).
 pub fn stop_pid(pid: u32, grace: std::time::Duration) {

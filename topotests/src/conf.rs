@@ -78,6 +78,8 @@ pub struct PeerConf {
     pub shutdown: bool,
     pub minimum_ttl: Option<u8>,
     pub auth: Option<Auth>,
+    /// `profile NAME` (the profile is defined elsewhere in the block).
+    pub profile: Option<String>,
 }
 
 impl PeerConf {
@@ -94,6 +96,7 @@ impl PeerConf {
             shutdown: false,
             minimum_ttl: None,
             auth: None,
+            profile: None,
         }
     }
 
@@ -137,6 +140,11 @@ impl PeerConf {
         self
     }
 
+    pub fn profile(mut self, name: &str) -> PeerConf {
+        self.profile = Some(name.to_string());
+        self
+    }
+
     pub fn auth(mut self, auth: Auth) -> PeerConf {
         self.auth = Some(auth);
         self
@@ -160,6 +168,9 @@ impl PeerConf {
     /// The peer's lines, indented for a `bfd` block, ending with ` exit`.
     pub fn render(&self) -> String {
         let mut s = format!(" {}\n", self.header());
+        if let Some(p) = &self.profile {
+            let _ = writeln!(s, "  profile {p}");
+        }
         if let Some(m) = self.detect_multiplier {
             let _ = writeln!(s, "  detect-multiplier {m}");
         }

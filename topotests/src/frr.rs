@@ -14,6 +14,7 @@ const FRR_BIN: &str = "/usr/lib/frr";
 
 pub struct FrrRouter {
     name: String,
+    ns: String,
     dir: PathBuf,
     vty: Vtysh,
 }
@@ -43,31 +44,60 @@ impl FrrRouter {
         lab.add_log(&format!("{name} bfdd.log"), &dir.join("bfdd.log"));
         let router = FrrRouter {
             name: name.to_string(),
+            ns: ns.name().to_string(),
             vty: Vtysh::new(&dir),
             dir,
         };
-        router.start_daemon(ns, "zebra", &["-s", "90000000"]);
+        router.start_daemon("zebra", &["-s", "90000000"]);
         wait_path(&router.dir.join("zserv.api"), Duration::from_secs(15))
             .unwrap_or_else(|e| panic!("{name}: zebra has no ZAPI socket: {e}"));
-        let ctl = format!("{d}/bfdd.sock");
-        router.start_daemon(ns, "bfdd", &["--bfdctl", &ctl]);
-        crate::poll::wait_for(
-            &format!("{name}: bfdd answering vtysh"),
-            Duration::from_secs(15),
-            Duration::from_millis(100),
-            || router.vty.peers().map(|_| ()),
-        );
+        router.start_bfdd();
         router
     }
 
-    fn start_daemon(&self, ns: &Netns, daemon: &str, extra: &[&str]) {
+    /// Starts bfdd (again) from its config file; returns once it answers vtysh.
+    pub fn start_bfdd(&self) {
+        let ctl = format!("{}/bfdd.sock", self.dir.to_string_lossy());
+        self.start_daemon("bfdd", &["--bfdctl", &ctl]);
+        crate::poll::wait_for(
+            &format!("{}: bfdd answering vtysh", self.name),
+            Duration::from_secs(15),
+            Duration::from_millis(100),
+            || self.vty.peers().map(|_| ()),
+        );
+    }
+
+    /// Stops bfdd with `sig` (TERM: as an operator would; KILL: a crash)
+    /// and waits until it is gone and its pid file lock is free.
+    pub fn stop_bfdd(&self, sig: &str) {
+        let pid_file = self.dir.join("bfdd.pid");
+        let pid = cmd::read_pid(&pid_file)
+            .unwrap_or_else(|| panic!("{}: bfdd has no pid file", self.name));
+        cmd::signal(pid, sig).unwrap_or_else(|e| panic!("{}: {e}", self.name));
+        crate::poll::wait_for(
+            &format!("{}: bfdd gone after SIG{sig}", self.name),
+            Duration::from_secs(10),
+            Duration::from_millis(50),
+            || {
+                if cmd::any_thread_alive(pid) {
+                    Err("still running".into())
+                } else {
+                    Ok(())
+                }
+            },
+        );
+        let _ = std::fs::remove_file(&pid_file);
+        let _ = std::fs::remove_file(self.dir.join("bfdd.vty"));
+    }
+
+    fn start_daemon(&self, daemon: &str, extra: &[&str]) {
         let d = self.dir.to_string_lossy().into_owned();
         let bin = format!("{FRR_BIN}/{daemon}");
         let common = frr_common_args(&d, daemon);
         let mut argv = vec![bin.as_str()];
         argv.extend(common.iter().map(String::as_str));
         argv.extend_from_slice(extra);
-        run_daemonizing(ns.name(), &argv, &self.dir.join(format!("{daemon}.stderr")))
+        run_daemonizing(&self.ns, &argv, &self.dir.join(format!("{daemon}.stderr")))
             .unwrap_or_else(|e| panic!("{}: {e}", self.name));
         wait_path(
             &self.dir.join(format!("{daemon}.vty")),

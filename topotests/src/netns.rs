@@ -68,10 +68,27 @@ impl Netns {
         }
     }
 
+    /// Adds `cidr` to `dev`, or keeps it when it is there already.
+    pub fn addr_replace(&self, dev: &str, cidr: &str) {
+        if cidr.contains(':') {
+            self.must(&["ip", "-6", "addr", "replace", cidr, "dev", dev, "nodad"]);
+        } else {
+            self.must(&["ip", "addr", "replace", cidr, "dev", dev]);
+        }
+    }
+
     /// Adds a static route to `dst` (a prefix) via `gw`.
     pub fn route_add(&self, dst: &str, gw: IpAddr) {
+        self.try_route_add(dst, gw)
+            .unwrap_or_else(|e| panic!("{e}"));
+    }
+
+    /// Adds (or replaces) a static route to `dst` via `gw`.
+    pub fn try_route_add(&self, dst: &str, gw: IpAddr) -> Result<(), String> {
         let fam = if gw.is_ipv6() { "-6" } else { "-4" };
-        self.must(&["ip", fam, "route", "add", dst, "via", &gw.to_string()]);
+        let gw = gw.to_string();
+        self.exec(&["ip", fam, "route", "replace", dst, "via", &gw])
+            .map(|_| ())
     }
 
     /// Whether `dst` answers from here: there is no ping on these machines,

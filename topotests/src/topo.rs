@@ -69,19 +69,11 @@ impl Topo {
             a,
             b,
         };
-        let l0 = topo.links[0].clone();
         topo.a.addr_add("lo", &format!("{}/32", topo.lo_a4));
         topo.b.addr_add("lo", &format!("{}/32", topo.lo_b4));
         topo.a.addr_add("lo", &format!("{}/128", topo.lo_a6));
         topo.b.addr_add("lo", &format!("{}/128", topo.lo_b6));
-        topo.a
-            .route_add(&format!("{}/32", topo.lo_b4), l0.b4.into());
-        topo.b
-            .route_add(&format!("{}/32", topo.lo_a4), l0.a4.into());
-        topo.a
-            .route_add(&format!("{}/128", topo.lo_b6), l0.b6.into());
-        topo.b
-            .route_add(&format!("{}/128", topo.lo_a6), l0.a6.into());
+        topo.add_routes();
         let targets: Vec<IpAddr> = topo
             .links
             .iter()
@@ -103,6 +95,48 @@ impl Topo {
             );
         }
         topo
+    }
+
+    /// The routes between the loopbacks, over the first link (again, after
+    /// an event that took them away: a link down, an address removed).
+    pub fn add_routes(&self) {
+        let l0 = &self.links[0];
+        for (ns, dst, gw) in [
+            (&self.a, format!("{}/32", self.lo_b4), IpAddr::from(l0.b4)),
+            (&self.b, format!("{}/32", self.lo_a4), l0.a4.into()),
+            (&self.a, format!("{}/128", self.lo_b6), l0.b6.into()),
+            (&self.b, format!("{}/128", self.lo_a6), l0.a6.into()),
+        ] {
+            // The connected route of a link just up may lag its address.
+            wait_for(
+                &format!("route to {dst} in {}", ns.name()),
+                Duration::from_secs(10),
+                Duration::from_millis(100),
+                || ns.try_route_add(&dst, gw),
+            );
+        }
+    }
+
+    /// Deletes link `k` (both ends) and creates it again with its addresses.
+    pub fn recreate_link(&self, k: usize) {
+        let l = &self.links[k];
+        self.a.must(&["ip", "link", "del", &l.if_a]);
+        veth(&self.a, &l.if_a, &self.b, &l.if_b);
+        self.restore_addresses(k);
+    }
+
+    /// Puts link `k`'s addresses back where they are missing (the kernel
+    /// flushes IPv6 addresses when a link goes down).
+    pub fn restore_addresses(&self, k: usize) {
+        let l = &self.links[k];
+        for (ns, dev, cidr) in [
+            (&self.a, &l.if_a, format!("{}/28", l.a4)),
+            (&self.b, &l.if_b, format!("{}/28", l.b4)),
+            (&self.a, &l.if_a, format!("{}/64", l.a6)),
+            (&self.b, &l.if_b, format!("{}/64", l.b6)),
+        ] {
+            ns.addr_replace(dev, &cidr);
+        }
     }
 
     /// The first link, the one the loopback routes use.

@@ -105,13 +105,23 @@ pub struct Subject {
 impl Subject {
     pub fn start(kind: SubjectKind, lab: &Lab, t: &Topo, peers: Vec<PeerConf>) -> Subject {
         let block = bfd_block(&peers);
+        Subject::start_block(kind, lab, t, peers, &block)
+    }
+
+    /// The subject with `block` as its BFD configuration (`peers` are what
+    /// it holds, for [`Subject::set_shutdown`]).
+    pub fn start_block(
+        kind: SubjectKind,
+        lab: &Lab,
+        t: &Topo,
+        peers: Vec<PeerConf>,
+        block: &str,
+    ) -> Subject {
         let daemon = match kind {
             SubjectKind::Frr => {
-                SubjectDaemon::Frr(FrrRouter::start(lab, &t.a, "subject-frr", &block))
+                SubjectDaemon::Frr(FrrRouter::start(lab, &t.a, "subject-frr", block))
             }
-            SubjectKind::BfddRs => {
-                SubjectDaemon::Rs(BfddRs::start(lab, &t.a, "subject-rs", &block))
-            }
+            SubjectKind::BfddRs => SubjectDaemon::Rs(BfddRs::start(lab, &t.a, "subject-rs", block)),
         };
         Subject { daemon, peers }
     }
@@ -129,6 +139,22 @@ impl Subject {
         match &self.daemon {
             SubjectDaemon::Frr(f) => f.vty(),
             SubjectDaemon::Rs(r) => r.vty(),
+        }
+    }
+
+    /// Stops the BFD daemon with signal `sig` (TERM, or KILL for a crash).
+    pub fn stop(&mut self, sig: &str) {
+        match &mut self.daemon {
+            SubjectDaemon::Frr(f) => f.stop_bfdd(sig),
+            SubjectDaemon::Rs(r) => r.stop(sig),
+        }
+    }
+
+    /// Starts the stopped BFD daemon again on its config file.
+    pub fn start_again(&mut self) {
+        match &mut self.daemon {
+            SubjectDaemon::Frr(f) => f.start_bfdd(),
+            SubjectDaemon::Rs(r) => r.start_again(),
         }
     }
 

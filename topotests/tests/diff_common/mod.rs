@@ -137,6 +137,7 @@ pub fn settle(what: &str, how: Settle, subject: &Subject, remote: &Remote, sessi
     };
     let mut last = fingerprint();
     let mut since = Instant::now();
+    let mut last_change = String::from("none");
     topotests::wait_for(
         &format!("step {what:?} to settle"),
         SETTLE_TIMEOUT,
@@ -144,9 +145,10 @@ pub fn settle(what: &str, how: Settle, subject: &Subject, remote: &Remote, sessi
         || {
             let now = fingerprint();
             if now != last {
+                last_change = views::diff(&last, &now);
                 last = now;
                 since = Instant::now();
-                return Err("still changing".into());
+                return Err(format!("still changing:\n{last_change}"));
             }
             if how == Settle::Up {
                 subject.check_all(sessions, |p| p.is_up())?;
@@ -157,7 +159,10 @@ pub fn settle(what: &str, how: Settle, subject: &Subject, remote: &Remote, sessi
                 Settle::Stable => HOLD_STABLE,
             };
             if since.elapsed() < hold {
-                return Err(format!("unchanged for {:?} only", since.elapsed()));
+                return Err(format!(
+                    "unchanged for {:?} only; the last change:\n{last_change}",
+                    since.elapsed()
+                ));
             }
             Ok(())
         },
