@@ -16,7 +16,9 @@ use std::time::Duration;
 
 use futures::TryStreamExt;
 use netlink_packet_route::address::{AddressAttribute, AddressMessage};
-use netlink_packet_route::link::{LinkAttribute, LinkFlag, LinkMessage, State as OperState};
+use netlink_packet_route::link::{
+    InfoKind, LinkAttribute, LinkFlag, LinkInfo as NlLinkInfo, LinkMessage, State as OperState,
+};
 use nix::sys::socket::{
     bind, socket, AddressFamily, NetlinkAddr, SockFlag, SockProtocol, SockType,
 };
@@ -172,10 +174,18 @@ pub fn build_table(links: &[LinkMessage], addrs: &[AddressMessage]) -> Vec<LinkI
 fn link_info(link: &LinkMessage) -> Option<LinkInfo> {
     let mut name = None;
     let mut oper = None;
+    let mut master = 0;
+    let mut vrf_device = false;
     for attr in &link.attributes {
         match attr {
             LinkAttribute::IfName(n) => name = Some(n.clone()),
             LinkAttribute::OperState(s) => oper = Some(*s),
+            LinkAttribute::Controller(m) => master = *m,
+            LinkAttribute::LinkInfo(info) => {
+                vrf_device |= info
+                    .iter()
+                    .any(|i| matches!(i, NlLinkInfo::Kind(InfoKind::Vrf)));
+            }
             _ => {}
         }
     }
@@ -192,6 +202,8 @@ fn link_info(link: &LinkMessage) -> Option<LinkInfo> {
         name: name?,
         up: admin_up && running,
         addrs: Vec::new(),
+        master,
+        vrf_device,
     })
 }
 
@@ -303,5 +315,36 @@ mod tests {
         let mut m = LinkMessage::default();
         m.header.index = 9;
         assert!(build_table(&[m], &[]).is_empty());
+    }
+
+    /// VRF-lite: the VRF device says so in its link info, and a link
+    /// enslaved to it names it as its master.
+    #[test]
+    fn vrf_devices_and_their_links() {
+        let mut red = link(5, "red", vec![LinkFlag::Up], OperState::Up);
+        red.attributes
+            .push(LinkAttribute::LinkInfo(vec![NlLinkInfo::Kind(
+                InfoKind::Vrf,
+            )]));
+        let mut eth = link(
+            6,
+            "eth1",
+            vec![LinkFlag::Up, LinkFlag::Running],
+            OperState::Up,
+        );
+        eth.attributes.push(LinkAttribute::Controller(5));
+        let plain = link(
+            7,
+            "eth2",
+            vec![LinkFlag::Up, LinkFlag::Running],
+            OperState::Up,
+        );
+        let t = build_table(&[red, eth, plain], &[]);
+        assert_eq!(
+            t.iter()
+                .map(|l| (l.name.as_str(), l.master, l.vrf_device))
+                .collect::<Vec<_>>(),
+            [("red", 0, true), ("eth1", 5, false), ("eth2", 0, false)]
+        );
     }
 }

@@ -85,6 +85,8 @@ mod tests {
             name: name.into(),
             up,
             addrs: addrs.iter().map(|a| a.parse().unwrap()).collect(),
+            master: 0,
+            vrf_device: false,
         }
     }
 

@@ -38,6 +38,9 @@ mod thread;
 mod tuning;
 mod udp;
 mod vrf;
+mod vrf_lite;
+#[cfg(test)]
+mod vrf_lite_tests;
 
 pub use bfd::endpoint::{LatenessStats, LATENESS_BOUNDS_US};
 pub use bfd::{AuthSpec, SessionConfig, SessionKey};
@@ -58,6 +61,11 @@ pub struct LinkInfo {
     /// Administratively and operationally up (IFF_UP and IFF_RUNNING/carrier).
     pub up: bool,
     pub addrs: Vec<IpAddr>,
+    /// The link it is enslaved to (IFLA_MASTER), 0 for none: a link whose
+    /// master is a VRF device belongs to that VRF (VRF-lite).
+    pub master: u32,
+    /// A VRF device (l3mdev): its name is a VRF's name.
+    pub vrf_device: bool,
 }
 
 /// Per-session packet and event counters (FRR's `show bfd peers counters`).

@@ -62,6 +62,12 @@ pub struct Listener {
 
 impl Listener {
     pub fn open(addr: SocketAddr, multihop: bool) -> io::Result<Listener> {
+        Listener::open_on(addr, multihop, None)
+    }
+
+    /// A listener bound to `device` (a VRF device: it hears what arrives
+    /// on the links enslaved to it, and only that).
+    pub fn open_on(addr: SocketAddr, multihop: bool, device: Option<&str>) -> io::Result<Listener> {
         let v6 = addr.is_ipv6();
         let domain = if v6 { Domain::IPV6 } else { Domain::IPV4 };
         let sock = Socket::new(domain, Type::DGRAM, Some(Protocol::UDP))?;
@@ -76,6 +82,9 @@ impl Listener {
             setsockopt_int(fd, libc::IPPROTO_IP, libc::IP_PKTINFO, 1)?;
         }
         sock.set_nonblocking(true)?;
+        if let Some(dev) = device {
+            sock.bind_device(Some(dev.as_bytes()))?;
+        }
         sock.bind(&addr.into())?;
         Ok(Listener { sock, multihop })
     }

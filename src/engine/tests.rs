@@ -44,6 +44,8 @@ fn lo(ifindex: u32) -> Vec<LinkInfo> {
         name: "lo".into(),
         up: true,
         addrs: vec!["127.0.0.1".parse().unwrap()],
+        master: 0,
+        vrf_device: false,
     }]
 }
 

@@ -122,6 +122,9 @@ pub struct KernelUdp {
     netns: Option<Arc<File>>,
     /// What received packets are tagged with (`bfd::RxMeta::vrf`).
     vrf_id: u32,
+    /// The VRF device every socket is bound to (VRF-lite), unless a
+    /// single-hop session binds its own interface (enslaved to it).
+    device: Option<String>,
 }
 
 impl KernelUdp {
@@ -140,7 +143,7 @@ impl KernelUdp {
     ) -> io::Result<KernelUdp> {
         let ns = netns.clone();
         let (listeners, echo) = crate::netns::in_netns(ns.as_deref(), || {
-            let listeners = KernelUdp::open_listeners(opts)?;
+            let listeners = KernelUdp::open_listeners(opts, None)?;
             Ok::<_, io::Error>((listeners, EchoPath::open(!opts.no_ipv6)))
         })??;
         let mut path = KernelUdp::with_listeners(listeners);
@@ -151,16 +154,36 @@ impl KernelUdp {
         Ok(path)
     }
 
-    fn open_listeners(opts: &EngineOptions) -> io::Result<Vec<Listener>> {
+    /// The sockets of a VRF-lite VRF: bound to its VRF device `device`, in
+    /// the daemon's own namespace, packets tagged with `vrf_id`. No echo
+    /// (its packet socket would need the device's slaves).
+    pub fn open_on_device(
+        opts: &EngineOptions,
+        device: &str,
+        vrf_id: u32,
+    ) -> io::Result<KernelUdp> {
+        let listeners = KernelUdp::open_listeners(opts, Some(device))?;
+        let mut path = KernelUdp::with_listeners(listeners);
+        path.device = Some(device.to_string());
+        path.vrf_id = vrf_id;
+        path.size_for(0);
+        Ok(path)
+    }
+
+    fn open_listeners(opts: &EngineOptions, device: Option<&str>) -> io::Result<Vec<Listener>> {
         let mut listeners = Vec::new();
         let v4 = IpAddr::V4(opts.bind_v4.unwrap_or(Ipv4Addr::UNSPECIFIED));
         for (port, multihop) in [(PORT_SINGLE_HOP, false), (PORT_MULTIHOP, true)] {
-            listeners.push(Listener::open(SocketAddr::new(v4, port), multihop)?);
+            listeners.push(Listener::open_on(
+                SocketAddr::new(v4, port),
+                multihop,
+                device,
+            )?);
         }
         if !opts.no_ipv6 {
             let v6 = IpAddr::V6(opts.bind_v6.unwrap_or(Ipv6Addr::UNSPECIFIED));
             for (port, multihop) in [(PORT_SINGLE_HOP, false), (PORT_MULTIHOP, true)] {
-                match Listener::open(SocketAddr::new(v6, port), multihop) {
+                match Listener::open_on(SocketAddr::new(v6, port), multihop, device) {
                     Ok(l) => listeners.push(l),
                     // A host without IPv6 still serves IPv4 when no v6 address was asked for.
                     Err(e) if opts.bind_v6.is_none() => {
@@ -191,6 +214,7 @@ impl KernelUdp {
             echo: EchoPath::default(),
             netns: None,
             vrf_id: 0,
+            device: None,
         }
     }
 
@@ -253,8 +277,9 @@ impl KernelUdp {
             return;
         };
         let links = self.links.as_ref().map_or(&[][..], |l| l.links());
+        let device = self.device.as_deref();
         let opened = crate::netns::in_netns(self.netns.as_deref(), || {
-            open_socket(p, key, ifindex, links)
+            open_socket(p, key, ifindex, links, device)
         });
         match opened.and_then(|r| r) {
             Ok(sock) => p.socket = Some(sock),
@@ -287,8 +312,9 @@ impl KernelUdp {
         };
         let ifindex = p.ifindex;
         p.socket = None;
+        let device = self.device.as_deref();
         let opened = crate::netns::in_netns(self.netns.as_deref(), || {
-            open_socket(p, &key, ifindex, links)
+            open_socket(p, &key, ifindex, links, device)
         });
         match opened.and_then(|r| r) {
             Ok(sock) => p.socket = Some(sock),
@@ -302,6 +328,22 @@ impl KernelUdp {
 
     fn handles(&self) -> Vec<Handle> {
         self.tx.handles()
+    }
+
+    /// The whole data path goes away (its VRF's namespace or device): every
+    /// session's path goes down (Path Down), whatever kind it is.
+    pub fn all_paths_down(&mut self, ep: &mut Endpoint, now: Instant) {
+        self.links = Some(LinkTable::new(Vec::new()));
+        for h in self.handles() {
+            if let Some(p) = self.tx.get_mut(h) {
+                if p.up {
+                    p.up = false;
+                    p.socket = None;
+                    p.ifindex = None;
+                    ep.path_down(h, now);
+                }
+            }
+        }
     }
 }
 
@@ -495,12 +537,14 @@ fn open_socket(
     key: &SessionKey,
     ifindex: Option<u32>,
     links: &[LinkInfo],
+    device: Option<&str>,
 ) -> io::Result<socket2::Socket> {
-    let ifname = if key.multihop {
+    let own = if key.multihop {
         None
     } else {
         key.ifname.as_deref()
     };
+    let ifname = own.or(device);
     let scope = ifindex.unwrap_or(0);
     p.dest = sockets::dest_addr(key.peer, key.multihop, scope);
     let mut last = None;
@@ -539,6 +583,8 @@ mod source_tests {
             name: format!("if{ifindex}"),
             up: true,
             addrs: addrs.iter().map(|a| a.parse().unwrap()).collect(),
+            master: 0,
+            vrf_device: false,
         }
     }
 

@@ -6,7 +6,10 @@
 //! first link set arrives (`vrf_links`); when the namespace goes
 //! (`vrf_gone`) its sessions go Down (diag Path Down) and wait again. The
 //! VRFs that have sessions are published (`WantedVrfs`) for the control
-//! plane's namespace watcher, which sends the link sets.
+//! plane's namespace watcher, which sends the link sets. A VRF with no
+//! namespace but a VRF device of its name in the daemon's own namespace
+//! (VRF-lite, `vrf_lite.rs`) is served by sockets bound to that device,
+//! with the links enslaved to it, and goes when the device goes.
 
 use std::collections::{BTreeMap, HashMap};
 use std::fs::File;
@@ -20,6 +23,7 @@ use tracing::{info, warn};
 
 use super::path::{DataPath, PathCounters};
 use super::udp::KernelUdp;
+use super::vrf_lite;
 use super::{EngineOptions, EngineStats, HandlerStats, LinkInfo};
 
 /// VRF name -> sessions in it, shared with the control plane.
@@ -46,6 +50,10 @@ pub struct VrfPaths {
     generation: u64,
     /// VRF sockets that could not be opened.
     open_failures: u64,
+    /// VRFs served on a VRF device (VRF-lite): name -> device ifindex.
+    devices: BTreeMap<String, u32>,
+    /// The daemon's own namespace's last link set, whole.
+    last_links: Vec<LinkInfo>,
 }
 
 impl VrfPaths {
@@ -62,6 +70,8 @@ impl VrfPaths {
             fd_map: Vec::new(),
             generation: 0,
             open_failures: 0,
+            devices: BTreeMap::new(),
+            last_links: Vec::new(),
         };
         p.remap();
         p
@@ -84,6 +94,107 @@ impl VrfPaths {
             Some(vrf) => {
                 let id = *self.ids.get(vrf)?;
                 self.vrfs.get_mut(&id).map(|v| &mut v.path)
+            }
+        }
+    }
+
+    /// Serves `vrf` on a data path opened by `open` (given the VRF's id),
+    /// with `links`; an already served VRF only takes the new links.
+    fn serve(
+        &mut self,
+        vrf: &str,
+        open: impl FnOnce(&EngineOptions, u32) -> std::io::Result<KernelUdp>,
+        links: Vec<LinkInfo>,
+        ep: &mut Endpoint,
+        now: Instant,
+    ) {
+        let id = match self.ids.get(vrf) {
+            Some(&id) => id,
+            None => {
+                let id = self.next_id;
+                let path = match open(&self.opts, id) {
+                    Ok(p) => p,
+                    Err(e) => {
+                        warn!("VRF {vrf}: cannot open its BFD sockets: {e}");
+                        self.open_failures += 1;
+                        return;
+                    }
+                };
+                self.next_id += 1;
+                ep.set_vrf_name(id, vrf);
+                self.ids.insert(vrf.to_string(), id);
+                self.vrfs.insert(id, Vrf { id, path });
+                self.remap();
+                let waiting = self.waiting.remove(vrf).unwrap_or_default();
+                if let Some(v) = self.vrfs.get_mut(&id) {
+                    for h in waiting {
+                        v.path.attach(h, ep, now);
+                    }
+                }
+                id
+            }
+        };
+        ep.set_vrf_interfaces(id, links.iter().map(|l| (l.ifindex, l.name.clone())));
+        if let Some(v) = self.vrfs.get_mut(&id) {
+            v.path.set_links(links, ep, now);
+        }
+    }
+
+    /// Stops serving `vrf`: its sessions go Down (Path Down) and wait.
+    fn unserve(&mut self, vrf: &str, ep: &mut Endpoint, now: Instant) {
+        let Some(id) = self.ids.remove(vrf) else {
+            return;
+        };
+        let Some(mut v) = self.vrfs.remove(&id) else {
+            return;
+        };
+        v.path.all_paths_down(ep, now);
+        let handles: Vec<Handle> = self
+            .owner
+            .iter()
+            .filter(|(_, o)| o.as_str() == vrf)
+            .map(|(h, _)| *h)
+            .collect();
+        self.waiting.insert(vrf.to_string(), handles);
+        ep.forget_vrf(v.id);
+        self.remap();
+    }
+
+    /// VRF-lite: serves every VRF with sessions whose VRF device is in the
+    /// last link set (and no namespace serves it), with its enslaved links;
+    /// drops those whose device went away or changed.
+    fn sync_devices(&mut self, ep: &mut Endpoint, now: Instant) {
+        let split = vrf_lite::split(&self.last_links);
+        let gone: Vec<String> = self
+            .devices
+            .iter()
+            .filter(|(name, ifindex)| split.vrfs.get(*name).map(|(i, _)| i) != Some(ifindex))
+            .map(|(name, _)| name.clone())
+            .collect();
+        for name in gone {
+            self.devices.remove(&name);
+            self.unserve(&name, ep, now);
+            info!("VRF {name}: its VRF device is gone, its sessions wait for it");
+        }
+        for (name, (ifindex, links)) in split.vrfs {
+            let by_device = self.devices.contains_key(&name);
+            if !by_device && (self.ids.contains_key(&name) || !self.waiting.contains_key(&name)) {
+                // Served by its namespace, or no session wants it.
+                continue;
+            }
+            if !by_device {
+                info!("VRF {name}: serving its BFD sessions on VRF device {name}");
+            }
+            let dev = name.clone();
+            self.serve(
+                &name,
+                |opts, id| KernelUdp::open_on_device(opts, &dev, id),
+                links,
+                ep,
+                now,
+            );
+            if self.ids.contains_key(&name) {
+                self.devices.insert(name, ifindex);
             }
         }
     }
@@ -141,7 +252,16 @@ impl DataPath for VrfPaths {
         self.owner.insert(h, vrf.clone());
         match self.ids.get(&vrf).and_then(|id| self.vrfs.get_mut(id)) {
             Some(v) => v.path.attach(h, ep, now),
-            None => self.waiting.entry(vrf).or_default().push(h),
+            None => {
+                self.waiting.entry(vrf.clone()).or_default().push(h);
+                if self
+                    .last_links
+                    .iter()
+                    .any(|l| l.vrf_device && l.name == vrf)
+                {
+                    self.sync_devices(ep, now);
+                }
+            }
         }
     }
 
@@ -176,7 +296,14 @@ impl DataPath for VrfPaths {
     }
 
     fn set_links(&mut self, links: Vec<LinkInfo>, ep: &mut Endpoint, now: Instant) {
-        self.default.set_links(links, ep, now);
+        let default = if links.iter().any(|l| l.vrf_device) {
+            vrf_lite::split(&links).default
+        } else {
+            links.clone()
+        };
+        self.last_links = links;
+        self.default.set_links(default, ep, now);
+        self.sync_devices(ep, now);
     }
 
     fn vrf_links(
@@ -190,58 +317,28 @@ impl DataPath for VrfPaths {
         if vrf == DEFAULT_VRF {
             return;
         }
-        let id = match self.ids.get(vrf) {
-            Some(&id) => id,
-            None => {
-                let id = self.next_id;
-                let path = match KernelUdp::open_in(&self.opts, Some(ns), id) {
-                    Ok(p) => p,
-                    Err(e) => {
-                        warn!("VRF {vrf}: cannot open BFD sockets in its namespace: {e}");
-                        self.open_failures += 1;
-                        return;
-                    }
-                };
-                self.next_id += 1;
-                info!("VRF {vrf}: serving its BFD sessions in namespace {vrf}");
-                ep.set_vrf_name(id, vrf);
-                self.ids.insert(vrf.to_string(), id);
-                self.vrfs.insert(id, Vrf { id, path });
-                self.remap();
-                let waiting = self.waiting.remove(vrf).unwrap_or_default();
-                if let Some(v) = self.vrfs.get_mut(&id) {
-                    for h in waiting {
-                        v.path.attach(h, ep, now);
-                    }
-                }
-                id
-            }
-        };
-        ep.set_vrf_interfaces(id, links.iter().map(|l| (l.ifindex, l.name.clone())));
-        if let Some(v) = self.vrfs.get_mut(&id) {
-            v.path.set_links(links, ep, now);
+        if self.devices.contains_key(vrf) {
+            warn!("VRF {vrf}: a namespace of its name is ignored, its VRF device serves it");
+            return;
         }
+        if !self.ids.contains_key(vrf) {
+            info!("VRF {vrf}: serving its BFD sessions in namespace {vrf}");
+        }
+        self.serve(
+            vrf,
+            |opts, id| KernelUdp::open_in(opts, Some(ns), id),
+            links,
+            ep,
+            now,
+        );
     }
 
     fn vrf_gone(&mut self, vrf: &str, ep: &mut Endpoint, now: Instant) {
-        let Some(id) = self.ids.remove(vrf) else {
+        if self.devices.contains_key(vrf) || !self.ids.contains_key(vrf) {
             return;
-        };
-        let Some(mut v) = self.vrfs.remove(&id) else {
-            return;
-        };
-        // Every session's path goes down with its links.
-        v.path.set_links(Vec::new(), ep, now);
-        let handles: Vec<Handle> = self
-            .owner
-            .iter()
-            .filter(|(_, o)| o.as_str() == vrf)
-            .map(|(h, _)| *h)
-            .collect();
-        self.waiting.insert(vrf.to_string(), handles);
-        ep.forget_vrf(v.id);
+        }
+        self.unserve(vrf, ep, now);
         info!("VRF {vrf}: namespace gone, its sessions wait for it");
-        self.remap();
     }
 
     fn poll_timeout(&self) -> Option<Instant> {

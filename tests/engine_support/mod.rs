@@ -76,6 +76,8 @@ pub fn lo_links(addrs: Vec<IpAddr>) -> engine::Command {
         name: "lo".into(),
         up: true,
         addrs,
+        master: 0,
+        vrf_device: false,
     }])
 }
 
