@@ -61,10 +61,6 @@ pub struct Listener {
 }
 
 impl Listener {
-    pub fn open(addr: SocketAddr, multihop: bool) -> io::Result<Listener> {
-        Listener::open_on(addr, multihop, None)
-    }
-
     /// A listener bound to `device` (a VRF device: it hears what arrives
     /// on the links enslaved to it, and only that).
     pub fn open_on(addr: SocketAddr, multihop: bool, device: Option<&str>) -> io::Result<Listener> {
@@ -512,7 +508,7 @@ mod tests {
 
     #[test]
     fn batch_reads_ttl_and_pktinfo() {
-        let l = Listener::open("127.0.0.1:0".parse().unwrap(), false).unwrap();
+        let l = Listener::open_on("127.0.0.1:0".parse().unwrap(), false, None).unwrap();
         let port = l.sock.local_addr().unwrap().as_socket().unwrap().port();
         let tx = Socket::new(Domain::IPV4, Type::DGRAM, None).unwrap();
         tx.set_ttl(77).unwrap();

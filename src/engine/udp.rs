@@ -155,8 +155,8 @@ impl KernelUdp {
     }
 
     /// The sockets of a VRF-lite VRF: bound to its VRF device `device`, in
-    /// the daemon's own namespace, packets tagged with `vrf_id`. No echo
-    /// (its packet socket would need the device's slaves).
+    /// the daemon's own namespace, packets tagged with `vrf_id`; echo as
+    /// `EchoPath::open_on` serves a device.
     pub fn open_on_device(
         opts: &EngineOptions,
         device: &str,
@@ -164,6 +164,7 @@ impl KernelUdp {
     ) -> io::Result<KernelUdp> {
         let listeners = KernelUdp::open_listeners(opts, Some(device))?;
         let mut path = KernelUdp::with_listeners(listeners);
+        path.echo = EchoPath::open_on(!opts.no_ipv6, Some(device));
         path.device = Some(device.to_string());
         path.vrf_id = vrf_id;
         path.size_for(0);

@@ -64,6 +64,10 @@ struct Mac {
 #[derive(Debug, Default)]
 pub struct EchoPath {
     v4: Option<PacketSocket>,
+    /// The packet socket is read here. A VRF-lite path only sends on its
+    /// own: the default path's packet socket already hears every link of
+    /// the namespace, VRF devices' slaves included.
+    v4_rx: bool,
     v6: Option<EchoSocketV6>,
     ifnames: HashMap<u32, String>,
     macs: HashMap<(u32, Ipv4Addr), Mac>,
@@ -73,11 +77,17 @@ pub struct EchoPath {
 impl EchoPath {
     /// Open what can be opened; the rest is logged.
     pub fn open(ipv6: bool) -> EchoPath {
+        EchoPath::open_on(ipv6, None)
+    }
+
+    /// The echo path of a VRF device (VRF-lite, `device`): IPv6 echo bound
+    /// to it, IPv4 echo sent only (see `v4_rx`). None: the namespace's own.
+    pub fn open_on(ipv6: bool, device: Option<&str>) -> EchoPath {
         let v4 = PacketSocket::open()
             .map_err(|e| warn!("IPv4 echo unavailable: cannot open a packet socket: {e}"))
             .ok();
         let v6 = if ipv6 {
-            EchoSocketV6::open()
+            EchoSocketV6::open_on(device)
                 .map_err(|e| warn!("IPv6 echo unavailable: cannot bind UDP [::]:3785: {e}"))
                 .ok()
         } else {
@@ -85,6 +95,7 @@ impl EchoPath {
         };
         EchoPath {
             v4,
+            v4_rx: device.is_none(),
             v6,
             ..EchoPath::default()
         }
@@ -92,7 +103,7 @@ impl EchoPath {
 
     /// Descriptors to wait on, in the order `receive` numbers them.
     pub fn fds(&self) -> Vec<RawFd> {
-        let v4 = self.v4.as_ref().map(|s| s.fd());
+        let v4 = self.v4.as_ref().filter(|_| self.v4_rx).map(|s| s.fd());
         let v6 = self.v6.as_ref().map(|s| s.fd());
         [v4, v6].into_iter().flatten().collect()
     }
@@ -108,7 +119,7 @@ impl EchoPath {
 
     /// Descriptor `i` of `fds` is readable.
     pub fn receive(&mut self, i: usize, ep: &mut Endpoint) {
-        let has_v4 = self.v4.is_some();
+        let has_v4 = self.v4.is_some() && self.v4_rx;
         match (i, has_v4) {
             (0, true) => self.receive_v4(ep),
             _ => self.receive_v6(ep),

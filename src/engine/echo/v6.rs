@@ -25,9 +25,10 @@ impl std::fmt::Debug for EchoSocketV6 {
 }
 
 impl EchoSocketV6 {
-    pub fn open() -> io::Result<EchoSocketV6> {
+    /// UDP [::]:3785, bound to `device` when given (a VRF device).
+    pub fn open_on(device: Option<&str>) -> io::Result<EchoSocketV6> {
         let addr = SocketAddr::new(IpAddr::V6(Ipv6Addr::UNSPECIFIED), ECHO_PORT);
-        let listener = Listener::open(addr, false)?;
+        let listener = Listener::open_on(addr, false, device)?;
         let hops: libc::c_int = 255;
         // SAFETY: a c_int option with its size.
         let rc = unsafe {
