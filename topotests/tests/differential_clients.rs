@@ -55,8 +55,9 @@ enum Settle {
     Routing,
     /// BGP Established, OSPF and OSPFv3 Full, every BFD session on A Down.
     Cut,
-    /// Nothing: no change for a while, after `MIN_WAIT_STABLE`.
-    Stable,
+    /// BGP Established, OSPF and OSPFv3 Full, after `MIN_WAIT_RESTART`;
+    /// BFD sessions as they come.
+    Restart,
 }
 
 struct Step {
@@ -110,15 +111,15 @@ const STEPS: &[Step] = &[
     step("clear counters of the IPv4 session", Exec(&["clear bfd peer {b4} counters"]), Settle::Up, false),
     step("clear counters of the IPv6 session", Exec(&["clear bfd peer {bll} interface {if} counters"]), Settle::Up, false),
     step("bgpd restarted", Restart(Daemon::Bgpd), Settle::Up, false),
-    step("zebra restarted", Restart(Daemon::Zebra), Settle::Stable, false),
+    step("zebra restarted", Restart(Daemon::Zebra), Settle::Restart, false),
 ];
 
 const HOLD: Duration = Duration::from_millis(2000);
 const POLL: Duration = Duration::from_millis(250);
 const SETTLE_TIMEOUT: Duration = Duration::from_secs(60);
-/// A `Stable` step waits at least this long: FRR's bfdd reconnects to a
+/// A `Restart` step waits at least this long: FRR's bfdd reconnects to a
 /// restarted zebra after a 10 s back-off (see `scenario_zebra_bgpd_restart`).
-const MIN_WAIT_STABLE: Duration = Duration::from_secs(14);
+const MIN_WAIT_RESTART: Duration = Duration::from_secs(14);
 
 // ---------------------------------------------------------------- settling --
 
@@ -175,10 +176,10 @@ fn settle(what: &str, how: Settle, dut: &Router, peer: &Router, net: &Net) {
                     routing_up(dut, net)?;
                     all_bfd(dut, false)?;
                 }
-                Settle::Stable if t0.elapsed() < MIN_WAIT_STABLE => {
+                Settle::Restart if t0.elapsed() < MIN_WAIT_RESTART => {
                     return Err("waiting for the BFD daemon to reconnect".into())
                 }
-                Settle::Stable => {}
+                Settle::Restart => routing_up(dut, net)?,
             }
             if since.elapsed() < HOLD {
                 return Err(format!("unchanged for {:?} only", since.elapsed()));
@@ -323,10 +324,33 @@ const KNOWN: &[Known] = &[
         why: "a client leaves a session another still uses: FRR's bfdd forces \
               it Down for a packet, B resets BGP, the session comes back Up \
               (one more session-up and zebra notification, a BGP reset); \
-              bfdd-rs leaves it Up (docs/clients.md)",
-        steps: &["bgp: no bfd, shared session", "ospf: no ip ospf bfd"],
-        views: &["A: show bfd peers counters json", "A: bgpd's neighbor"],
-        keys: FLAP_KEYS,
+              bfdd-rs leaves it Up (docs/clients.md). At times B's ospfd also \
+              drops the adjacency, A's ospfd deregisters, and FRR's bfdd \
+              deletes the session and re-creates it from ospfd's registration, \
+              without a local address, which bgpd's next registration keeps \
+              (the key rule compares local addresses only when both have one)",
+        steps: &[
+            "bgp: no bfd, shared session",
+            "bgp: bfd again",
+            "ospf: ip ospf bfd profile slow",
+            "ospf: no ip ospf bfd",
+        ],
+        views: &[
+            "A: show bfd peers json",
+            "A: show bfd peers brief",
+            "A: show bfd peers counters json",
+            "A: bgpd's neighbor",
+        ],
+        keys: &[
+            FLAP_KEYS[0],
+            FLAP_KEYS[1],
+            FLAP_KEYS[2],
+            FLAP_KEYS[3],
+            FLAP_KEYS[4],
+            "\"local\"",
+            "\"control-packet-",
+            "<id> ",
+        ],
     },
     Known {
         why: "under the cut ospfd drops its neighbor and deregisters from the \
@@ -389,6 +413,7 @@ const KNOWN: &[Known] = &[
             "\"local\"",
             "\"control-packet-",
             "<id> ",
+            ".peerBfdInfo.status",
         ],
     },
 ];
