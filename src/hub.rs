@@ -46,7 +46,8 @@ enum Msg {
     Deregister(ClientId, SessionKey),
     DropClient(ClientId),
     Closed(Source),
-    MarkStale(Source),
+    MarkStale(Source, oneshot::Sender<usize>),
+    StaleCount(Source, oneshot::Sender<usize>),
     SweepStale(Source),
     Subscribe(Source, UnboundedSender<StatusEvent>),
     Watch(UnboundedSender<Notification>),
@@ -98,9 +99,23 @@ impl RegistryHandle {
         let _ = self.tx.send(Msg::Closed(source));
     }
 
-    /// `Registry::mark_stale`.
-    pub fn mark_stale(&self, source: Source) {
-        let _ = self.tx.send(Msg::MarkStale(source));
+    /// `Registry::mark_stale`: resolves to the number of references now
+    /// stale (0 when the task is gone).
+    pub async fn mark_stale(&self, source: Source) -> usize {
+        let (tx, rx) = oneshot::channel();
+        if self.tx.send(Msg::MarkStale(source, tx)).is_err() {
+            return 0;
+        }
+        rx.await.unwrap_or(0)
+    }
+
+    /// `Registry::stale_count` (0 when the task is gone).
+    pub async fn stale_count(&self, source: Source) -> usize {
+        let (tx, rx) = oneshot::channel();
+        if self.tx.send(Msg::StaleCount(source, tx)).is_err() {
+            return 0;
+        }
+        rx.await.unwrap_or(0)
     }
 
     /// `Registry::sweep_stale`.
@@ -282,7 +297,12 @@ impl Task {
                 let out = self.registry.drop_source(source);
                 self.outcome(out);
             }
-            Msg::MarkStale(source) => self.registry.mark_stale(source),
+            Msg::MarkStale(source, reply) => {
+                let _ = reply.send(self.registry.mark_stale(source));
+            }
+            Msg::StaleCount(source, reply) => {
+                let _ = reply.send(self.registry.stale_count(source));
+            }
             Msg::SweepStale(source) => {
                 let out = self.registry.sweep_stale(source);
                 if !out.commands.is_empty() {

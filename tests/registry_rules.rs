@@ -371,20 +371,24 @@ fn stale_references_survive_until_swept_and_reregistration_refreshes() {
     r.register(zebra(1), plain(a.clone()));
     r.register(zebra(1), plain(b.clone()));
     r.register(direct(3, 1), plain(b.clone()));
+    assert_eq!(r.stale_count(Source::Zebra), 0);
     // zebra reconnects: references kept, nothing on the wire.
-    r.mark_stale(Source::Zebra);
+    assert_eq!(r.mark_stale(Source::Zebra), 2, "zebra's two references");
+    assert_eq!(r.stale_count(Source::Direct(3)), 0);
     assert_eq!(r.len(), 2);
     // Client re-registers only `a`.
     let out = r.register(zebra(1), plain(a.clone()));
     assert!(out.commands.is_empty(), "re-attach without a change");
+    assert_eq!(r.stale_count(Source::Zebra), 1, "b's is still stale");
     let out = r.sweep_stale(Source::Zebra);
     assert!(out.commands.is_empty(), "b still has its direct client");
     assert_eq!(r.session(&b).map(|v| v.clients.len()), Some(1));
     assert_eq!(r.session(&a).map(|v| v.clients.len()), Some(1));
     // A second sweep removes nothing more.
     assert!(r.sweep_stale(Source::Zebra).commands.is_empty());
+    assert_eq!(r.stale_count(Source::Zebra), 0);
     // Not re-registered and no other client: removed at the sweep.
-    r.mark_stale(Source::Zebra);
+    assert_eq!(r.mark_stale(Source::Zebra), 1);
     assert_eq!(removes(&r.sweep_stale(Source::Zebra).commands), [a]);
 }
 

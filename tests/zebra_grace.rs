@@ -4,7 +4,10 @@
 //! 400 ms replay repeat. After zebra goes away and comes back, the sessions
 //! stay while clients have the grace period to re-register; the replay
 //! request is repeated during it; the one session not re-registered is
-//! released when the grace period ends, the re-registered one stays.
+//! released when the grace period ends, the re-registered one stays. On the
+//! first connect (nothing held) and once every client is back, the replay
+//! request is not repeated: bfdd sends it once, and each repeat makes every
+//! client re-register.
 //! Needs root.
 
 #[path = "engine_support/mod.rs"]
@@ -88,6 +91,16 @@ impl Fake {
             .expect("write");
     }
 
+    /// Whether a replay request arrives within `within` (other frames are
+    /// skipped).
+    async fn replay_request_within(&mut self, within: Duration) -> bool {
+        timeout(within, async {
+            while self.next().await.message != Message::BfdDestReplay(Some(Replay::Request)) {}
+        })
+        .await
+        .is_ok()
+    }
+
     /// The status reply for `peer`, skipping repeated replay requests.
     async fn reply(&mut self, peer: &str) {
         loop {
@@ -146,6 +159,11 @@ async fn body() {
     z.reply("10.0.0.2").await;
     z.register(1, "10.0.0.3").await;
     z.reply("10.0.0.3").await;
+    // The first connect held nothing: the request is not repeated.
+    assert!(
+        !z.replay_request_within(Duration::from_millis(1000)).await,
+        "replay request repeated after the first connect"
+    );
     assert_eq!(peers(&hub).await, ["10.0.0.2", "10.0.0.3"]);
     let infos = hub.sessions().await;
     assert!(infos.iter().all(|s| s
@@ -181,6 +199,18 @@ async fn body() {
         peers(&hub).await,
         ["10.0.0.2"],
         "unclaimed session released"
+    );
+
+    // zebra restarts again, and the client re-registers everything at once:
+    // the request is not repeated.
+    drop(z);
+    let mut z = Fake::accept(&listener).await;
+    z.connect_sequence().await;
+    z.register(1, "10.0.0.2").await;
+    z.reply("10.0.0.2").await;
+    assert!(
+        !z.replay_request_within(Duration::from_millis(1000)).await,
+        "replay request repeated though every client is back"
     );
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -12,8 +12,12 @@
 //! references stale instead, let the replayed registrations re-attach them,
 //! and release only those not re-registered within a grace period, so a
 //! zebra restart does not flap any session. The replay request is repeated
-//! during that period for clients that reach the new zebra after us. Reconnects follow lib/zclient.c:
-//! 10 s while fewer than 3 consecutive failures, then 60 s.
+//! during that period for clients that reach the new zebra after us, but
+//! only while some reference is still stale: on the first connect (nothing
+//! held yet) or once every client is back, it is sent once, as bfdd does
+//! (each repeat makes every client re-register, and each registration is
+//! a status message counted in `zebra-notifications`). Reconnects follow
+//! lib/zclient.c: 10 s while fewer than 3 consecutive failures, then 60 s.
 
 use std::io;
 use std::path::PathBuf;
@@ -118,7 +122,7 @@ async fn serve(
     let (hello, connected, replay) = connect_bytes(v)?;
     wr.write_all(&hello).await?;
     // bfdd's zebra_connected: client records are rebuilt by the replay.
-    hub.mark_stale(Source::Zebra);
+    let held = hub.mark_stale(Source::Zebra).await;
     wr.write_all(&connected).await?;
 
     let mut vrfs = VrfTable::default();
@@ -126,7 +130,9 @@ async fn serve(
     let mut buf = vec![0u8; 16384];
     let grace = tokio::time::sleep(opts.grace);
     tokio::pin!(grace);
-    let mut swept = false;
+    // Nothing held through zebra (the first connect, or no client uses
+    // us): nothing to wait for, no repeats, no sweep.
+    let mut swept = held == 0;
     let mut again = tokio::time::interval_at(
         tokio::time::Instant::now() + opts.replay_every,
         opts.replay_every,
@@ -160,7 +166,14 @@ async fn serve(
                     Err(e) => tracing::warn!("cannot encode status for {:?}: {e}", ev.key),
                 }
             }
-            _ = again.tick(), if !swept => wr.write_all(&replay).await?,
+            _ = again.tick(), if !swept => {
+                if hub.stale_count(Source::Zebra).await == 0 {
+                    // Every client is back: the request has done its job.
+                    swept = true;
+                } else {
+                    wr.write_all(&replay).await?;
+                }
+            }
             _ = &mut grace, if !swept => {
                 swept = true;
                 hub.sweep_stale(Source::Zebra);

@@ -111,7 +111,8 @@ impl Registry {
     /// Mark every reference from `source` stale: a re-registration refreshes
     /// it; `sweep_stale` drops those that were not refreshed. Used across a
     /// zebra reconnect so sessions do not flap while clients re-register.
-    pub fn mark_stale(&mut self, source: Source) {
+    /// Returns how many references are stale now.
+    pub fn mark_stale(&mut self, source: Source) -> usize {
         for e in self.sessions.values_mut() {
             let stale: Vec<ClientId> = e
                 .refs
@@ -121,6 +122,16 @@ impl Registry {
                 .collect();
             e.stale.extend(stale);
         }
+        self.stale_count(source)
+    }
+
+    /// How many references from `source` are stale (not re-registered since
+    /// `mark_stale`).
+    pub fn stale_count(&self, source: Source) -> usize {
+        self.sessions
+            .values()
+            .map(|e| e.stale.iter().filter(|c| c.source == source).count())
+            .sum()
     }
 
     /// Drop the references from `source` still stale.
