@@ -41,6 +41,9 @@ fn config(peers: &[(&str, &str)]) -> String {
 /// parent gives only after the child is ready (or failed).
 fn start(ns: &Netns, dir: &Scratch) -> std::process::ExitStatus {
     let d = dir.0.to_string_lossy();
+    // Its own bfdd.sock: the default path under /var/run/frr is one for
+    // the whole host, and the tests of this file run at the same time.
+    let ctl = format!("{d}/bfdd.sock");
     let args = [
         "netns",
         "exec",
@@ -58,6 +61,8 @@ fn start(ns: &Netns, dir: &Scratch) -> std::process::ExitStatus {
         &format!("file:{d}/bfdd.log"),
         "--log-level",
         "debug",
+        "--bfdctl",
+        &ctl,
     ];
     let mut child = Command::new("ip")
         .args(args)
